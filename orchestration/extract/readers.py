@@ -1,0 +1,91 @@
+"""DuckDB reads of landing files into temp tables; no Python row loops.
+
+Two reads exist: every file is read as *physical lines* (text, with a line number), which is what the
+reconciliation counts and what quarantine keeps as the original text; CSV files are read a second time with
+their typed schema, rows that fail go to DuckDB's rejects table, and the good rows get their line numbers by
+lining them up with the lines that were neither header, blank nor rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+
+# One column per line: a delimiter that never occurs in text, no quoting, no escaping.
+_LINE_OPTIONS = (
+    "columns={'line': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', header=false, "
+    "auto_detect=false, filename=true"
+)
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_lines(con: duckdb.DuckDBPyConnection, paths: list[str], target: str = "_lines") -> None:
+    """``target(_file, _line_number, line)``: every physical line of every file; blank lines are NULL.
+
+    Files are scanned in the order given and insertion order is preserved, so ``rowid`` follows the file.
+    """
+    file_list = "[" + ", ".join(sql_string(p) for p in paths) + "]"
+    con.execute(f"create or replace temp table _lines_raw as select * from read_csv({file_list}, {_LINE_OPTIONS})")
+    con.execute(
+        f"""
+        create or replace temp table {target} as
+        select filename as _file,
+               row_number() over (partition by filename order by rowid) as _line_number,
+               line
+        from _lines_raw
+        """
+    )
+    con.execute("drop table _lines_raw")
+
+
+def parse_header(header_line: str | None) -> list[str]:
+    if not header_line:
+        return []
+    names = next(csv.reader(io.StringIO(header_line)), [])
+    return [name.strip().lstrip("\ufeff") for name in names]
+
+
+def read_csv_typed(
+    con: duckdb.DuckDBPyConnection, path: str, columns: dict[str, str]
+) -> tuple[int, list[tuple[int, str, str]]]:
+    """Typed read of one CSV file into ``_good`` (ordinal ``_k``); returns (good rows, rejected lines).
+
+    Rejected lines come back as (line_number, error_type, reason), one per line however many of its
+    columns failed.
+    """
+    column_map = "{" + ", ".join(f"{sql_string(n)}: {sql_string(t)}" for n, t in columns.items()) + "}"
+    for table in ("_rejects", "_reject_scans"):
+        con.execute(f"drop table if exists {table}")
+    con.execute(
+        f"""
+        create or replace temp table _good_raw as
+        select * from read_csv({sql_string(path)}, columns={column_map}, header=true, auto_detect=false,
+                               delim=',', quote='"', escape='"', store_rejects=true,
+                               rejects_table='_rejects', rejects_scan='_reject_scans')
+        """
+    )
+    con.execute(
+        "create or replace temp table _good as "
+        "select *, row_number() over (order by rowid) as _k from _good_raw"
+    )
+    con.execute("drop table _good_raw")
+    rejected = con.execute(
+        """
+        select line,
+               string_agg(distinct lower(replace(error_type, ' ', '_')), ',' order by
+                          lower(replace(error_type, ' ', '_'))) as error_type,
+               string_agg(distinct error_message, '; ' order by error_message) as reason
+        from _rejects group by line order by line
+        """
+    ).fetchall()
+    good = con.execute("select count(*) from _good").fetchone()[0]
+    return good, [(int(line), "csv_" + error_type, reason) for line, error_type, reason in rejected]
