@@ -211,7 +211,8 @@ def _insert_line_files(con, chunk, fingerprints, replacing, batch_id, now) -> li
             """
             create or replace temp table _classified as
             select l.*, f.relative_path,
-                   case when l.line is null then 'blank'
+                   case when l.read_error is not null then 'invalid_encoding'
+                        when l.line is null then 'blank'
                         when not json_valid(l.line) then 'invalid_json'
                         when json_type(l.line) <> 'OBJECT' then 'json_not_an_object'
                         else 'ok' end as verdict
@@ -223,7 +224,9 @@ def _insert_line_files(con, chunk, fingerprints, replacing, batch_id, now) -> li
         con.execute(
             """
             create or replace temp table _classified as
-            select l.*, f.relative_path, case when l.line is null then 'blank' else 'ok' end as verdict
+            select l.*, f.relative_path,
+                   case when l.read_error is not null then 'invalid_encoding'
+                        when l.line is null then 'blank' else 'ok' end as verdict
             from _lines l join _files f using (_file)
             """
         )
@@ -241,7 +244,8 @@ def _insert_line_files(con, chunk, fingerprints, replacing, batch_id, now) -> li
         insert into raw.quarantine
         select ?, relative_path, _line_number, verdict,
                case verdict when 'invalid_json' then 'line is not valid JSON'
-                            when 'json_not_an_object' then 'line is valid JSON but not an object' end,
+                            when 'json_not_an_object' then 'line is valid JSON but not an object'
+                            else read_error end,
                line, ?, ?
         from _classified where verdict not in ('ok', 'blank') order by relative_path, _line_number
         """,

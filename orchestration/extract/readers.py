@@ -29,19 +29,61 @@ def sql_ident(name: str) -> str:
 
 
 def read_lines(con: duckdb.DuckDBPyConnection, paths: list[str], target: str = "_lines") -> None:
-    """``target(_file, _line_number, line)``: every physical line of every file; blank lines are NULL.
+    """``target(_file, _line_number, line, read_error)``: every physical line of every file.
 
-    Files are scanned in the order given and insertion order is preserved, so ``rowid`` follows the file.
+    Blank lines are NULL. A line the reader rejects (invalid UTF-8) keeps its text as the reader saw it and
+    the error in ``read_error``. Files are scanned in the order given and insertion order is preserved, so
+    ``rowid`` follows the file; rejected lines are left out of the scan, so good lines are numbered by the
+    line numbers that remain.
     """
     file_list = "[" + ", ".join(sql_string(p) for p in paths) + "]"
-    con.execute(f"create or replace temp table _lines_raw as select * from read_csv({file_list}, {_LINE_OPTIONS})")
+    for table in ("_line_rejects", "_line_reject_scans"):
+        con.execute(f"drop table if exists {table}")
+    con.execute(
+        f"""
+        create or replace temp table _lines_scan as
+        select filename as _file, line
+        from read_csv({file_list}, {_LINE_OPTIONS}, store_rejects=true,
+                      rejects_table='_line_rejects', rejects_scan='_line_reject_scans')
+        """
+    )
+    con.execute(
+        "create or replace temp table _lines_raw as select _file, line, "
+        "row_number() over (partition by _file order by rowid) as _k from _lines_scan"
+    )
+    con.execute("drop table _lines_scan")
+    con.execute(
+        """
+        create or replace temp table _line_errors as
+        select s.file_path as _file, e.line as _line_number,
+               regexp_replace(e.csv_line, '^\n', '') as line, e.error_message as read_error
+        from _line_rejects e join _line_reject_scans s using (scan_id, file_id)
+        """
+    )
     con.execute(
         f"""
         create or replace temp table {target} as
-        select filename as _file,
-               row_number() over (partition by filename order by rowid) as _line_number,
-               line
-        from _lines_raw
+        with per_file as (
+            select _file, count(*) + coalesce(max(r.errors), 0) as physical_lines
+            from _lines_raw
+            left join (select _file, count(*) as errors from _line_errors group by 1) r using (_file)
+            group by _file
+        ),
+        numbers as (
+            select _file, unnest(range(1, physical_lines + 1)) as _line_number from per_file
+        ),
+        good_numbers as (
+            select _file, _line_number,
+                   row_number() over (partition by _file order by _line_number) as _k
+            from numbers
+            where not exists (
+                select 1 from _line_errors e where e._file = numbers._file and e._line_number = numbers._line_number
+            )
+        )
+        select g._file, g._line_number, l.line, null::varchar as read_error
+        from _lines_raw l join good_numbers g using (_file, _k)
+        union all
+        select _file, _line_number, line, read_error from _line_errors
         """
     )
     con.execute("drop table _lines_raw")

@@ -1,0 +1,43 @@
+# Every target creates or reuses .venv and installs tailor from the pinned constraints first.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export TAILOR_HOME ?= $(CURDIR)/.tailor
+
+.PHONY: install demo test bench lint ui docs parse clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# dagster-dbt needs the dbt manifest before Dagster can load the code location.
+parse: install
+	cd dbt_project && TAILOR_DUCKDB_PATH=$${TAILOR_DUCKDB_PATH:-$(TAILOR_HOME)/warehouse.duckdb} ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+demo: parse
+	$(BIN)/tailor demo $(DEMO_ARGS)
+
+test: parse
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+
+bench: parse
+	$(BIN)/pytest -m slow -s $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+ui: parse
+	mkdir -p $(TAILOR_HOME)/dagster
+	DAGSTER_HOME=$(TAILOR_HOME)/dagster $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $${PORT:-3000}
+
+docs: parse
+	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir . && echo "open dbt_project/target/index.html"
+
+clean:
+	rm -rf $(TAILOR_HOME) dbt_project/target dbt_project/logs .pytest_cache

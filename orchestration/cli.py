@@ -1,0 +1,149 @@
+"""The ``tailor`` command: simulate sources, load them, build the warehouse, and report what happened."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from tqdm import tqdm
+
+from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+
+
+def _cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.simulator import SimulationConfig, simulate
+
+    out_dir = Path(args.out).resolve() if args.out else settings.landing_dir
+    truth_dir = Path(args.truth_out).resolve() if args.truth_out else out_dir.parent / "ground_truth"
+    config = SimulationConfig(
+        out_dir=out_dir,
+        truth_dir=truth_dir,
+        scale=args.scale,
+        seed=args.seed,
+        days=args.days,
+        fault_rate=args.fault_rate,
+        progress=not args.quiet,
+        **({"start_date": date.fromisoformat(args.start_date)} if args.start_date else {}),
+    )
+    report = simulate(config)
+    print(f"simulated exports in {out_dir}")
+    print(f"ground truth in      {truth_dir}")
+    print(report)
+    return 0
+
+
+def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.extract.load import load_landing
+    from orchestration.reporting import print_load_report
+
+    landing = Path(args.landing).resolve() if args.landing else settings.landing_dir
+    if not landing.is_dir():
+        print(f"error: landing folder {landing} does not exist (run `tailor simulate` first)", file=sys.stderr)
+        return 2
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    total = sum(p.stat().st_size for p in landing.rglob("*") if p.is_file())
+    with tqdm(total=total, unit="B", unit_scale=True, desc="load", disable=args.quiet) as bar:
+        report = load_landing(
+            settings.duckdb_path,
+            landing,
+            args.source or None,
+            replace_changed=args.replace_changed,
+            verify_checksums=args.verify,
+            progress=bar.update,
+        )
+    print_load_report(report, settings.duckdb_path)
+    return 1 if any(f.status == "failed" for f in report.files) else 0
+
+
+def _cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.dbt_runner import run_dbt
+
+    return 0 if run_dbt(["build", *args.dbt_args], settings) else 1
+
+
+def _cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.reporting import print_warehouse_summary
+
+    print_warehouse_summary(settings.duckdb_path)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Simulate (unless the landing folder already has data), load, build, summarize."""
+    started = time.perf_counter()
+    if args.fresh:  # a new simulation must not meet files or rows of an old one
+        for folder in (settings.landing_dir, settings.truth_dir):
+            shutil.rmtree(folder, ignore_errors=True)
+        settings.duckdb_path.unlink(missing_ok=True)
+    if not settings.landing_dir.is_dir() or not any(settings.landing_dir.rglob("*.*")):
+        sim_args = argparse.Namespace(
+            out=None, truth_out=str(settings.truth_dir), scale=args.scale, seed=args.seed, days=args.days,
+            fault_rate=args.fault_rate, start_date=None, quiet=False,
+        )
+        _cmd_simulate(sim_args, settings)
+    load_status = _cmd_load(
+        argparse.Namespace(landing=None, source=None, replace_changed=False, verify=False, quiet=False), settings
+    )
+    build_status = _cmd_build(argparse.Namespace(dbt_args=[]), settings)
+    _cmd_summary(args, settings)
+    print(f"\ndemo finished in {time.perf_counter() - started:.0f} s")
+    print(f"  warehouse:    {settings.duckdb_path}")
+    print(f"  landing:      {settings.landing_dir}")
+    print(f"  ground truth: {settings.truth_dir}")
+    print(f"  dbt docs:     `make docs` ({DBT_PROJECT_DIR / 'target'})   Dagster UI: `make ui`")
+    return max(load_status, build_status)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tailor", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sim = sub.add_parser("simulate", help="write seeded synthetic exports of every source system")
+    sim.add_argument("--scale", type=float, default=0.01, help="1.0 ≈ 100k customers, ≈ 10M events / 30 days")
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--days", type=int, default=30)
+    sim.add_argument("--start-date", help="first simulated day, YYYY-MM-DD (default: a fixed date)")
+    sim.add_argument("--fault-rate", type=float, default=0.01, help="share of rows given each kind of fault")
+    sim.add_argument("--out", help="landing folder (default: $TAILOR_HOME/landing)")
+    sim.add_argument("--truth-out", help="ground-truth folder (default: beside the landing folder)")
+    sim.add_argument("--quiet", action="store_true")
+    sim.set_defaults(func=_cmd_simulate)
+
+    load = sub.add_parser("load", help="load new landing files into the raw schema")
+    load.add_argument("--landing", help="landing folder (default: $TAILOR_HOME/landing)")
+    load.add_argument("--source", action="append", help="only this raw table (repeatable)")
+    load.add_argument("--replace-changed", action="store_true", help="replace rows of files changed since loaded")
+    load.add_argument("--verify", action="store_true", help="re-hash files whose size and mtime are unchanged")
+    load.add_argument("--quiet", action="store_true")
+    load.set_defaults(func=_cmd_load)
+
+    build = sub.add_parser("build", help="dbt build (extra arguments go to dbt, e.g. -s staging)")
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    build.set_defaults(func=_cmd_build)
+
+    summary = sub.add_parser("summary", help="what the warehouse holds: files, rows, quarantine, staging")
+    summary.set_defaults(func=_cmd_summary)
+
+    demo = sub.add_parser("demo", help="simulate, load, build and summarize in one go")
+    demo.add_argument("--scale", type=float, default=0.01)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--days", type=int, default=30)
+    demo.add_argument("--fault-rate", type=float, default=0.01)
+    demo.add_argument("--fresh", action="store_true", help="simulate again even if landing data exists")
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    settings.export_for_subprocesses()
+    return args.func(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

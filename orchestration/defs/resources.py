@@ -1,0 +1,32 @@
+"""Resources shared by tailor's assets."""
+
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject
+
+from orchestration.dbt_runner import DBT_EXECUTABLE
+from orchestration.settings import DBT_PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()  # only acts under `dagster dev`; elsewhere `make parse` builds the manifest
+
+# Every asset that writes the DuckDB file runs in this pool; its limit is 1 (DuckDB has a single writer).
+DUCKDB_WRITER_POOL = "duckdb_writer"
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Where the warehouse and the landing folder are (from TAILOR_HOME via orchestration.settings)."""
+
+    duckdb_path: str
+    landing_dir: str
+
+
+def build_resources(settings) -> dict[str, object]:
+    return {
+        "warehouse": WarehouseResource(duckdb_path=str(settings.duckdb_path), landing_dir=str(settings.landing_dir)),
+        "dbt": DbtCliResource(
+            project_dir=dbt_project,
+            profiles_dir=str(DBT_PROJECT_DIR),
+            dbt_executable=DBT_EXECUTABLE,
+        ),
+    }

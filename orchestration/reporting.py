@@ -1,0 +1,79 @@
+"""Plain-text reports for the terminal: what a load did, what the warehouse holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.extract.load import LoadReport
+
+
+def _table(headers: list[str], rows: list[tuple]) -> str:
+    cells = [[str(h) for h in headers]] + [[f"{v:,}" if isinstance(v, int) else str(v) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(c.rjust(w) if n and c.replace(",", "").isdigit() else c.ljust(w) for c, w in zip(row, widths, strict=True)))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def print_load_report(report: LoadReport, db_path: Path) -> None:
+    print(f"\nload batch {report.batch_id} into {db_path} ({report.seconds:.1f} s)")
+    rows = [
+        (source, t["files_new"], t["files_skipped"], t["files_problem"], t["lines_in"], t["loaded"], t["quarantined"])
+        for source, t in sorted(report.totals_by_source().items())
+    ]
+    print(_table(["source table", "new files", "skipped", "problems", "lines in", "loaded", "quarantined"], rows))
+    for f in report.problems:
+        print(f"  ! {f.relative_path}: {f.status}; {f.note}")
+    for path in report.unrecognized:
+        print(f"  ! {path}: no source claims this file (recorded in raw.load_issues)")
+
+
+def print_warehouse_summary(db_path: Path) -> None:
+    if not Path(db_path).exists():
+        print(f"no warehouse at {db_path} yet")
+        return
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        print(f"\nwarehouse {db_path}")
+        rows = con.execute(
+            """
+            select source_table, count(*), sum(lines_in), sum(rows_loaded), sum(rows_quarantined),
+                   count(*) filter (not is_reconciled)
+            from raw.load_manifest group by 1 order by 1
+            """
+        ).fetchall()
+        print("\nlanding files loaded (lines in = header + blank + loaded + quarantined):")
+        print(_table(["source table", "files", "lines in", "loaded", "quarantined", "unreconciled"], rows))
+        rows = con.execute(
+            "select source_table, error_type, count(*) from raw.quarantine group by 1, 2 order by 1, 2"
+        ).fetchall()
+        if rows:
+            print("\nquarantined at load (raw.quarantine):")
+            print(_table(["source table", "reason", "rows"], rows))
+        rows = con.execute("select issue_type, count(*) from raw.load_issues group by 1 order by 1").fetchall()
+        if rows:
+            print("\nload issues (raw.load_issues):")
+            print(_table(["issue", "files"], rows))
+        staging = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'staging' order by 1"
+        ).fetchall()
+        if staging:
+            counts = [(name, con.execute(f'select count(*) from staging."{name}"').fetchone()[0]) for (name,) in staging]
+            print("\nstaging models (schema staging):")
+            print(_table(["model", "rows"], counts))
+            rows = []
+            for (name,) in staging:
+                if name.endswith("_quarantine"):
+                    rows += con.execute(
+                        f"select '{name}', rejection_reason, count(*) from staging.\"{name}\" group by 2 order by 2"
+                    ).fetchall()
+            if rows:
+                print("\nquarantined in staging:")
+                print(_table(["model", "reason", "rows"], rows))
+    finally:
+        con.close()

@@ -1,0 +1,42 @@
+"""Shared fixtures: an isolated TAILOR_HOME per test, and real dbt runs against its DuckDB file."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.dbt_runner import run_dbt
+from orchestration.settings import Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO.parent / "shared" / "fixtures"
+
+
+@pytest.fixture
+def tailor_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings whose every path lies under this test's tmp dir (and the environment says so)."""
+    for name in ("TAILOR_DUCKDB_PATH", "TAILOR_LANDING_DIR", "TAILOR_TRUTH_DIR", "TAILOR_OUTPUT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TAILOR_HOME", str(tmp_path / "home"))
+    settings = load_settings()
+    monkeypatch.setenv("TAILOR_DUCKDB_PATH", str(settings.duckdb_path))
+    settings.landing_dir.mkdir(parents=True)
+    return settings
+
+
+@pytest.fixture
+def dbt():
+    """Run a dbt command against the test's warehouse; fail the test if dbt fails."""
+
+    def run(settings: Settings, *args: str) -> None:
+        assert run_dbt(list(args), settings), f"dbt {' '.join(args)} failed"
+
+    return run
+
+
+def fetch(db: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
