@@ -42,7 +42,9 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
     landing = Path(args.landing).resolve() if args.landing else settings.landing_dir
     if not landing.is_dir():
-        print(f"error: landing folder {landing} does not exist (run `tailor simulate` first)", file=sys.stderr)
+        print(
+            f"error: landing folder {landing} does not exist (run `tailor simulate` first)", file=sys.stderr
+        )
         return 2
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     total = sum(p.stat().st_size for p in landing.rglob("*") if p.is_file())
@@ -81,12 +83,19 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         settings.duckdb_path.unlink(missing_ok=True)
     if not settings.landing_dir.is_dir() or not any(settings.landing_dir.rglob("*.*")):
         sim_args = argparse.Namespace(
-            out=None, truth_out=str(settings.truth_dir), scale=args.scale, seed=args.seed, days=args.days,
-            fault_rate=args.fault_rate, start_date=None, quiet=False,
+            out=None,
+            truth_out=str(settings.truth_dir),
+            scale=args.scale,
+            seed=args.seed,
+            days=args.days,
+            fault_rate=args.fault_rate,
+            start_date=None,
+            quiet=False,
         )
         _cmd_simulate(sim_args, settings)
     load_status = _cmd_load(
-        argparse.Namespace(landing=None, source=None, replace_changed=False, verify=False, quiet=False), settings
+        argparse.Namespace(landing=None, source=None, replace_changed=False, verify=False, quiet=False),
+        settings,
     )
     build_status = _cmd_build(argparse.Namespace(dbt_args=[]), settings)
     _cmd_summary(args, settings)
@@ -116,8 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="load new landing files into the raw schema")
     load.add_argument("--landing", help="landing folder (default: $TAILOR_HOME/landing)")
     load.add_argument("--source", action="append", help="only this raw table (repeatable)")
-    load.add_argument("--replace-changed", action="store_true", help="replace rows of files changed since loaded")
-    load.add_argument("--verify", action="store_true", help="re-hash files whose size and mtime are unchanged")
+    load.add_argument(
+        "--replace-changed", action="store_true", help="replace rows of files changed since loaded"
+    )
+    load.add_argument(
+        "--verify", action="store_true", help="re-hash files whose size and mtime are unchanged"
+    )
     load.add_argument("--quiet", action="store_true")
     load.set_defaults(func=_cmd_load)
 

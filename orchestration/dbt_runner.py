@@ -22,7 +22,15 @@ def run_dbt(args: list[str], settings: Settings) -> bool:
     env = os.environ | {"TAILOR_HOME": str(settings.home), "TAILOR_DUCKDB_PATH": str(settings.duckdb_path)}
     command, *rest = args
     completed = subprocess.run(
-        [DBT_EXECUTABLE, command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), *rest],
+        [
+            DBT_EXECUTABLE,
+            command,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            *rest,
+        ],
         env=env,
         check=False,
     )

@@ -10,11 +10,18 @@ from orchestration.extract.load import LoadReport
 
 
 def _table(headers: list[str], rows: list[tuple]) -> str:
-    cells = [[str(h) for h in headers]] + [[f"{v:,}" if isinstance(v, int) else str(v) for v in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [
+        [f"{v:,}" if isinstance(v, int) else str(v) for v in r] for r in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(c.rjust(w) if n and c.replace(",", "").isdigit() else c.ljust(w) for c, w in zip(row, widths, strict=True)))
+        lines.append(
+            "  ".join(
+                c.rjust(w) if n and c.replace(",", "").isdigit() else c.ljust(w)
+                for c, w in zip(row, widths, strict=True)
+            )
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -23,10 +30,22 @@ def _table(headers: list[str], rows: list[tuple]) -> str:
 def print_load_report(report: LoadReport, db_path: Path) -> None:
     print(f"\nload batch {report.batch_id} into {db_path} ({report.seconds:.1f} s)")
     rows = [
-        (source, t["files_new"], t["files_skipped"], t["files_problem"], t["lines_in"], t["loaded"], t["quarantined"])
+        (
+            source,
+            t["files_new"],
+            t["files_skipped"],
+            t["files_problem"],
+            t["lines_in"],
+            t["loaded"],
+            t["quarantined"],
+        )
         for source, t in sorted(report.totals_by_source().items())
     ]
-    print(_table(["source table", "new files", "skipped", "problems", "lines in", "loaded", "quarantined"], rows))
+    print(
+        _table(
+            ["source table", "new files", "skipped", "problems", "lines in", "loaded", "quarantined"], rows
+        )
+    )
     for f in report.problems:
         print(f"  ! {f.relative_path}: {f.status}; {f.note}")
     for path in report.unrecognized:
@@ -55,7 +74,9 @@ def print_warehouse_summary(db_path: Path) -> None:
         if rows:
             print("\nquarantined at load (raw.quarantine):")
             print(_table(["source table", "reason", "rows"], rows))
-        rows = con.execute("select issue_type, count(*) from raw.load_issues group by 1 order by 1").fetchall()
+        rows = con.execute(
+            "select issue_type, count(*) from raw.load_issues group by 1 order by 1"
+        ).fetchall()
         if rows:
             print("\nload issues (raw.load_issues):")
             print(_table(["issue", "files"], rows))
@@ -63,7 +84,10 @@ def print_warehouse_summary(db_path: Path) -> None:
             "select table_name from information_schema.tables where table_schema = 'staging' order by 1"
         ).fetchall()
         if staging:
-            counts = [(name, con.execute(f'select count(*) from staging."{name}"').fetchone()[0]) for (name,) in staging]
+            counts = [
+                (name, con.execute(f'select count(*) from staging."{name}"').fetchone()[0])
+                for (name,) in staging
+            ]
             print("\nstaging models (schema staging):")
             print(_table(["model", "rows"], counts))
             rows = []

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets; dbt sources map to the raw assets, so lineage is continuous."""
 
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 

@@ -1,6 +1,5 @@
 """Landing files -> DuckDB raw tables (the loader in orchestration.extract does the work)."""
 
-
 from pathlib import Path
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """Resources shared by tailor's assets."""
 
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
@@ -23,7 +22,9 @@ class WarehouseResource(dg.ConfigurableResource):
 
 def build_resources(settings) -> dict[str, object]:
     return {
-        "warehouse": WarehouseResource(duckdb_path=str(settings.duckdb_path), landing_dir=str(settings.landing_dir)),
+        "warehouse": WarehouseResource(
+            duckdb_path=str(settings.duckdb_path), landing_dir=str(settings.landing_dir)
+        ),
         "dbt": DbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(DBT_PROJECT_DIR),

@@ -70,7 +70,9 @@ class LoadReport:
         for f in self.files:
             t = totals.setdefault(
                 f.source_table,
-                dict.fromkeys(("files_new", "files_skipped", "files_problem", "lines_in", "loaded", "quarantined"), 0),
+                dict.fromkeys(
+                    ("files_new", "files_skipped", "files_problem", "lines_in", "loaded", "quarantined"), 0
+                ),
             )
             if f.status in ("loaded", "replaced"):
                 t["files_new"] += 1
@@ -114,17 +116,23 @@ def load_landing(
     con = duckdb.connect(str(db_path))
     try:
         con.execute("set TimeZone = 'UTC'")
-        manifest.ensure_tables(con, SOURCES)  # all of them, so dbt finds every source even before its first file
+        manifest.ensure_tables(
+            con, SOURCES
+        )  # all of them, so dbt finds every source even before its first file
         to_load, to_replace = _plan(con, files, report, verify_checksums, replace_changed, now)
         fingerprints = fingerprint_all(to_load + to_replace)
         for path in report.unrecognized:
-            manifest.record_issue(con, path, None, "unrecognized_file", "no source claims this file", None, report.batch_id, now)
+            manifest.record_issue(
+                con, path, None, "unrecognized_file", "no source claims this file", None, report.batch_id, now
+            )
         csv_files = [f for f in to_load + to_replace if f.source.file_format is FileFormat.CSV]
         line_files = [f for f in to_load + to_replace if f.source.file_format is not FileFormat.CSV]
         replacing = {f.relative_path for f in to_replace}
         for f in csv_files:
             report.files.append(
-                _load_one_csv(con, f, fingerprints[f.relative_path], f.relative_path in replacing, report.batch_id, now)
+                _load_one_csv(
+                    con, f, fingerprints[f.relative_path], f.relative_path in replacing, report.batch_id, now
+                )
             )
             if progress:
                 progress(f.size)
@@ -164,7 +172,9 @@ def _plan(con, files, report, verify_checksums, replace_changed, now):
                 f"size {previous.file_size} -> {f.size}); not reloaded. Run `tailor load --replace-changed` "
                 "to replace its rows, or restore the original file."
             )
-            manifest.record_issue(con, f.relative_path, f.source.table, "changed_after_load", detail, sha, report.batch_id, now)
+            manifest.record_issue(
+                con, f.relative_path, f.source.table, "changed_after_load", detail, sha, report.batch_id, now
+            )
             report.files.append(FileResult(f.relative_path, f.source.table, "changed", note=detail))
     return to_load, to_replace
 
@@ -175,7 +185,9 @@ def _chunks(files: list[LandingFile]) -> Iterable[list[LandingFile]]:
     size = 0
     for f in files:
         weight = f.size * (8 if f.is_gzip else 1)
-        if chunk and (chunk[0].source is not f.source or size + weight > _CHUNK_BYTES or len(chunk) >= _CHUNK_FILES):
+        if chunk and (
+            chunk[0].source is not f.source or size + weight > _CHUNK_BYTES or len(chunk) >= _CHUNK_FILES
+        ):
             yield chunk
             chunk, size = [], 0
         chunk.append(f)
@@ -193,7 +205,9 @@ def _load_line_chunk(con, chunk, fingerprints, replacing, batch_id, now) -> list
     except duckdb.Error as error:
         con.execute("rollback")
         if len(chunk) == 1:
-            return [_record_failure(con, chunk[0], fingerprints[chunk[0].relative_path], error, batch_id, now)]
+            return [
+                _record_failure(con, chunk[0], fingerprints[chunk[0].relative_path], error, batch_id, now)
+            ]
         # One bad file must not stop the others: retry them one by one.
         return [r for f in chunk for r in _load_line_chunk(con, [f], fingerprints, replacing, batch_id, now)]
 
@@ -266,13 +280,28 @@ def _insert_line_files(con, chunk, fingerprints, replacing, batch_id, now) -> li
         read_count, blank, loaded, quarantined = counts.get(f.relative_path, (0, 0, 0, 0))
         lines_in = fingerprints[f.relative_path].physical_lines
         result = FileResult(
-            f.relative_path, spec.table, "replaced" if f.relative_path in replacing else "loaded",
-            lines_in, 0, blank, loaded, quarantined,
+            f.relative_path,
+            spec.table,
+            "replaced" if f.relative_path in replacing else "loaded",
+            lines_in,
+            0,
+            blank,
+            loaded,
+            quarantined,
             is_reconciled=(lines_in == read_count == blank + loaded + quarantined),
         )
         if not result.is_reconciled:
             result.note = f"the file has {lines_in} lines but the reader returned {read_count}"
-            manifest.record_issue(con, f.relative_path, spec.table, "unreconciled", result.note, fingerprints[f.relative_path].sha256, batch_id, now)
+            manifest.record_issue(
+                con,
+                f.relative_path,
+                spec.table,
+                "unreconciled",
+                result.note,
+                fingerprints[f.relative_path].sha256,
+                batch_id,
+                now,
+            )
         manifest.record_file(con, f, fingerprints[f.relative_path], result, batch_id, now)
         results.append(result)
     return results
@@ -306,16 +335,22 @@ def _insert_csv_file(con, f: LandingFile, fp, batch_id: str, now: datetime) -> F
     if len(set(header)) != len(header) or not set(header) & set(expected):
         # Without a usable header no column can be trusted: every line is kept in quarantine.
         reason = f"header {header!r} names none of the expected columns {expected} (or repeats a name)"
-        result.rows_quarantined = _quarantine_lines(con, spec.table, f.relative_path, "bad_header", reason, batch_id, now)
+        result.rows_quarantined = _quarantine_lines(
+            con, spec.table, f.relative_path, "bad_header", reason, batch_id, now
+        )
         result.header_lines = 0
         result.note = reason
-        manifest.record_issue(con, f.relative_path, spec.table, "bad_header", reason, fp.sha256, batch_id, now)
+        manifest.record_issue(
+            con, f.relative_path, spec.table, "bad_header", reason, fp.sha256, batch_id, now
+        )
     else:
         extra = [c for c in header if c not in spec.columns]
         missing = [c for c in expected if c not in header]
         columns = {c: spec.columns.get(c, "VARCHAR") for c in header}
         good, rejected = read_csv_typed(con, str(f.path), columns)
-        con.execute("create or replace temp table _rejected (line bigint, error_type varchar, reason varchar)")
+        con.execute(
+            "create or replace temp table _rejected (line bigint, error_type varchar, reason varchar)"
+        )
         if rejected:
             con.executemany("insert into _rejected values (?, ?, ?)", rejected)
         con.execute(
@@ -326,8 +361,14 @@ def _insert_csv_file(con, f: LandingFile, fp, batch_id: str, now: datetime) -> F
             """
         )
         data_lines = con.execute("select count(*) from _data_lines").fetchone()[0]
-        line_join = "left join _data_lines d using (_k)" if data_lines == good else "left join (select null::bigint as _line_number, null as _k) d on false"
-        select_cols = ", ".join(f"g.{sql_ident(c)}" if c in header else f"null::{t}" for c, t in spec.columns.items())
+        line_join = (
+            "left join _data_lines d using (_k)"
+            if data_lines == good
+            else "left join (select null::bigint as _line_number, null as _k) d on false"
+        )
+        select_cols = ", ".join(
+            f"g.{sql_ident(c)}" if c in header else f"null::{t}" for c, t in spec.columns.items()
+        )
         extras = (
             "to_json(struct_pack(" + ", ".join(f"{sql_ident(c)} := g.{sql_ident(c)}" for c in extra) + "))"
             if extra
@@ -356,7 +397,9 @@ def _insert_csv_file(con, f: LandingFile, fp, batch_id: str, now: datetime) -> F
             notes.append(f"missing columns {missing} loaded as NULL")
         if notes:
             result.note = "schema drift: " + "; ".join(notes)
-            manifest.record_issue(con, f.relative_path, spec.table, "schema_drift", result.note, fp.sha256, batch_id, now)
+            manifest.record_issue(
+                con, f.relative_path, spec.table, "schema_drift", result.note, fp.sha256, batch_id, now
+            )
         if data_lines != good:
             result.is_reconciled = False
             result.note = (result.note + "; " if result.note else "") + (
@@ -369,7 +412,9 @@ def _insert_csv_file(con, f: LandingFile, fp, batch_id: str, now: datetime) -> F
             f"{fp.physical_lines} lines in the file, {read_count} read, {accounted} accounted for"
         )
     if not result.is_reconciled:
-        manifest.record_issue(con, f.relative_path, spec.table, "unreconciled", result.note, fp.sha256, batch_id, now)
+        manifest.record_issue(
+            con, f.relative_path, spec.table, "unreconciled", result.note, fp.sha256, batch_id, now
+        )
     return result
 
 
@@ -384,6 +429,9 @@ def _quarantine_lines(con, table, relative_path, error_type, reason, batch_id, n
 
 def _record_failure(con, f: LandingFile, fp, error: Exception, batch_id: str, now: datetime) -> FileResult:
     detail = f"could not be read: {str(error).splitlines()[0]}"
-    manifest.record_issue(con, f.relative_path, f.source.table, "unreadable", detail, fp.sha256, batch_id, now)
-    return FileResult(f.relative_path, f.source.table, "failed", fp.physical_lines, is_reconciled=False, note=detail)
-
+    manifest.record_issue(
+        con, f.relative_path, f.source.table, "unreadable", detail, fp.sha256, batch_id, now
+    )
+    return FileResult(
+        f.relative_path, f.source.table, "failed", fp.physical_lines, is_reconciled=False, note=detail
+    )

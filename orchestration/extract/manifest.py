@@ -75,7 +75,9 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, SourceSpec]) 
 
 
 def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
-    rows = con.execute("select file_path, file_size, file_mtime_ns, sha256, version from raw.load_manifest").fetchall()
+    rows = con.execute(
+        "select file_path, file_size, file_mtime_ns, sha256, version from raw.load_manifest"
+    ).fetchall()
     return {path: KnownFile(size, mtime, sha, version) for path, size, mtime, sha, version in rows}
 
 
@@ -97,9 +99,22 @@ def record_file(con, file, fingerprint, result, batch_id: str, now: datetime) ->
     con.execute(
         "insert into raw.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            file.relative_path, file.source.table, file.landed_hour, file.size, file.mtime_ns, fingerprint.sha256,
-            result.lines_in, result.header_lines, result.blank_lines, result.rows_loaded, result.rows_quarantined,
-            result.is_reconciled, result.note or None, batch_id, now, (previous or 0) + 1,
+            file.relative_path,
+            file.source.table,
+            file.landed_hour,
+            file.size,
+            file.mtime_ns,
+            fingerprint.sha256,
+            result.lines_in,
+            result.header_lines,
+            result.blank_lines,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.is_reconciled,
+            result.note or None,
+            batch_id,
+            now,
+            (previous or 0) + 1,
         ],
     )
 

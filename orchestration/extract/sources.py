@@ -6,10 +6,10 @@ The contract with the source systems is ``docs/landing_format.md``; this module 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class FileFormat(str, Enum):
+class FileFormat(StrEnum):
     CSV = "csv"  # header line, typed columns, cast errors quarantined
     NDJSON = "ndjson"  # one JSON object per line, stored as JSON; fields are extracted in dbt staging
     TEXT = "text"  # one record per line (web access logs), parsed in dbt staging

@@ -1,8 +1,8 @@
 """Staging models on real dbt runs: parsing, UTC normalization, de-duplication and staging quarantine."""
 
 import json
-from decimal import Decimal
 import shutil
+from decimal import Decimal
 
 from orchestration.extract.load import load_landing
 from tests.conftest import FIXTURES, fetch
@@ -22,7 +22,8 @@ def test_vhost_combined_fixture_is_parsed_or_quarantined_nothing_dropped(tailor_
         "strftime(requested_at, '%Y-%m-%d %H:%M:%S') from staging.stg_web__access_logs order by 1",
     )
     quarantined = fetch(
-        db, "select _line_number, rejection_reason, reason, original_text from staging.stg_web__access_logs_quarantine"
+        db,
+        "select _line_number, rejection_reason, reason, original_text from staging.stg_web__access_logs_quarantine",
     )
     assert len(parsed) + len(quarantined) == 7
     assert [row[0] for row in parsed] == [1, 2, 3, 4, 6, 7]
@@ -47,8 +48,13 @@ def test_event_staging_normalizes_dedupes_and_quarantines(tailor_home, dbt):
         _ndjson(
             [
                 base | {"event_id": "t1", "event_type": "page_view", "occurred_at": "2026-11-01T09:00:00Z"},
-                base | {"event_id": "t2", "event_type": "product_view", "occurred_at": "2026-11-01T10:30:00+01:00",
-                        "properties": {"product_id": "P1", "price": 59.9}},
+                base
+                | {
+                    "event_id": "t2",
+                    "event_type": "product_view",
+                    "occurred_at": "2026-11-01T10:30:00+01:00",
+                    "properties": {"product_id": "P1", "price": 59.9},
+                },
                 base | {"event_id": "t3", "event_type": "page_veiw", "occurred_at": "2026-11-01T09:01:00Z"},
                 base | {"event_id": "t4", "event_type": "page_view", "occurred_at": "yesterday"},
             ]
@@ -61,14 +67,33 @@ def test_event_staging_normalizes_dedupes_and_quarantines(tailor_home, dbt):
     app = landing / "app/events/2026-11-01"
     app.mkdir(parents=True)
     (app / "app_2026-11-01T09.ndjson").write_text(
-        _ndjson([{"event_id": "a1", "event_name": "screen_view", "timestamp": "2026-11-01T04:15:00-05:00",
-                  "device_id": "d1", "user_id": " C1 "}])
+        _ndjson(
+            [
+                {
+                    "event_id": "a1",
+                    "event_name": "screen_view",
+                    "timestamp": "2026-11-01T04:15:00-05:00",
+                    "device_id": "d1",
+                    "user_id": " C1 ",
+                }
+            ]
+        )
     )
     esp = landing / "esp/events/2026-11-01"
     esp.mkdir(parents=True)
     (esp / "esp_2026-11-01T09.ndjson").write_text(
-        _ndjson([{"event_id": "m1", "event": "open", "timestamp": 1793523600, "email": " Ann@Example.COM ",
-                  "campaign_id": "c1", "message_id": "x1"}])
+        _ndjson(
+            [
+                {
+                    "event_id": "m1",
+                    "event": "open",
+                    "timestamp": 1793523600,
+                    "email": " Ann@Example.COM ",
+                    "campaign_id": "c1",
+                    "message_id": "x1",
+                }
+            ]
+        )
     )
     load_landing(tailor_home.duckdb_path, landing)
     dbt(tailor_home, "build", "-s", "staging")
@@ -79,14 +104,21 @@ def test_event_staging_normalizes_dedupes_and_quarantines(tailor_home, dbt):
         "select event_id, strftime(occurred_at, '%H:%M'), product_id, price, _source_file "
         "from staging.stg_web__tracker_events order by 1",
     )
-    assert [row[:4] for row in staged] == [("t1", "09:00", None, None), ("t2", "09:30", "P1", Decimal("59.90"))]
+    assert [row[:4] for row in staged] == [
+        ("t1", "09:00", None, None),
+        ("t2", "09:30", "P1", Decimal("59.90")),
+    ]
     assert staged[0][4].endswith("T09.ndjson")  # the earliest-landed copy
-    assert sorted(fetch(db, "select event_id, rejection_reason from staging.stg_web__tracker_events_quarantine")) == [
+    assert sorted(
+        fetch(db, "select event_id, rejection_reason from staging.stg_web__tracker_events_quarantine")
+    ) == [
         ("t1", "duplicate_event_id"),
         ("t3", "unknown_event_type"),
         ("t4", "unparseable_timestamp"),
     ]
-    assert fetch(db, "select strftime(occurred_at, '%H:%M'), user_id from staging.stg_app__events") == [("09:15", "C1")]
-    assert fetch(db, "select strftime(occurred_at, '%Y-%m-%d %H:%M'), email from staging.stg_esp__events") == [
-        ("2026-11-01 09:00", "ann@example.com")
+    assert fetch(db, "select strftime(occurred_at, '%H:%M'), user_id from staging.stg_app__events") == [
+        ("09:15", "C1")
     ]
+    assert fetch(
+        db, "select strftime(occurred_at, '%Y-%m-%d %H:%M'), email from staging.stg_esp__events"
+    ) == [("2026-11-01 09:00", "ann@example.com")]

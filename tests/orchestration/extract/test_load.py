@@ -16,7 +16,9 @@ CONTACT_HEADER = (
     "updated_at,marketing_opt_in"
 )
 GOOD_CONTACT = "{id},{id}@example.com,Ann,Lee,+49 30 1,Main 1,Berlin,10115,DE,1980-01-02,2026-10-01T10:00:00+00:00,2026-10-01T10:00:00+02:00,true"
-LOG_LINE = '203.0.113.{n} - - [01/Nov/2026:00:00:{n:02d} +0100] "GET /p/{n} HTTP/1.1" 200 512 "-" "Mozilla/5.0"'
+LOG_LINE = (
+    '203.0.113.{n} - - [01/Nov/2026:00:00:{n:02d} +0100] "GET /p/{n} HTTP/1.1" 200 512 "-" "Mozilla/5.0"'
+)
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -58,7 +60,7 @@ def landing(tmp_path: Path) -> Path:
     write(root / "web/tracker/2026-11-01/tracker_2026-11-01T01.ndjson", b'{"event_id":"e4"}\n\xff\xfe\n')
     write(
         root / "web/access_logs/2026-11-01/access_2026-11-01T00.log.gz",
-        "\n".join(LOG_LINE.format(n=n) for n in range(5)) + '\n203.0.113.9 - - [01/Nov/2026:00:0\n',
+        "\n".join(LOG_LINE.format(n=n) for n in range(5)) + "\n203.0.113.9 - - [01/Nov/2026:00:0\n",
     )
     return root
 
@@ -115,7 +117,10 @@ def test_every_line_is_loaded_or_quarantined_per_file(landing, tmp_path):
     for path, (_, _, _, loaded, quarantined) in EXPECTED.items():
         table = next(t for t in SOURCES if path.startswith(SOURCES[t].glob.split("*")[0]))
         assert query(db, f"select count(*) from raw.{table} where _source_file = ?", [path])[0][0] == loaded
-        assert query(db, "select count(*) from raw.quarantine where source_file = ?", [path])[0][0] == quarantined
+        assert (
+            query(db, "select count(*) from raw.quarantine where source_file = ?", [path])[0][0]
+            == quarantined
+        )
 
 
 def test_quarantine_keeps_reason_line_and_original_text(landing, tmp_path):
@@ -146,13 +151,17 @@ def test_loaded_rows_keep_their_file_and_line(landing, tmp_path):
     assert [n for n, _ in logs] == [1, 2, 3, 4, 5, 6]
     assert logs[2][1] == LOG_LINE.format(n=2)
     # Offsets are applied: 10:00+02:00 is 08:00 UTC.
-    assert query(db, "select hour(timezone('UTC', updated_at)) from raw.crm_contacts where contact_id = 'C1'") == [(8,)]
+    assert query(
+        db, "select hour(timezone('UTC', updated_at)) from raw.crm_contacts where contact_id = 'C1'"
+    ) == [(8,)]
 
 
 def test_schema_drift_keeps_extra_columns_and_reports_them(landing, tmp_path):
     db = tmp_path / "w.duckdb"
     load_landing(db, landing)
-    assert query(db, "select _extra_columns->>'loyalty_tier' from raw.crm_contacts where contact_id = 'C6'") == [("gold",)]
+    assert query(
+        db, "select _extra_columns->>'loyalty_tier' from raw.crm_contacts where contact_id = 'C6'"
+    ) == [("gold",)]
     issues = query(db, "select file_path, issue_type from raw.load_issues")
     assert ("crm/contacts/contacts_2026-11-02.csv", "schema_drift") in issues
 
@@ -194,7 +203,9 @@ def test_a_modified_file_is_reported_not_reloaded_then_replaced_on_request(landi
     ids = query(db, "select record->>'event_id' from raw.web_tracker_events order by 1")
     assert ids == [("e1",), ("e4",), ("e9",)]
     assert query(db, "select count(*) from raw.quarantine where source_file like '%T00.ndjson'") == [(0,)]
-    assert query(db, "select version, lines_in, rows_loaded from raw.load_manifest where file_path like '%T00.ndjson'") == [(2, 2, 2)]
+    assert query(
+        db, "select version, lines_in, rows_loaded from raw.load_manifest where file_path like '%T00.ndjson'"
+    ) == [(2, 2, 2)]
 
 
 def test_unrecognized_and_headerless_files_are_reported_not_lost(landing, tmp_path):
