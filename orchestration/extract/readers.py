@@ -60,32 +60,40 @@ def read_lines(con: duckdb.DuckDBPyConnection, paths: list[str], target: str = "
         from _line_rejects e join _line_reject_scans s using (scan_id, file_id)
         """
     )
-    con.execute(
-        f"""
-        create or replace temp table {target} as
-        with per_file as (
-            select _file, count(*) + coalesce(max(r.errors), 0) as physical_lines
-            from _lines_raw
-            left join (select _file, count(*) as errors from _line_errors group by 1) r using (_file)
-            group by _file
-        ),
-        numbers as (
-            select _file, unnest(range(1, physical_lines + 1)) as _line_number from per_file
-        ),
-        good_numbers as (
-            select _file, _line_number,
-                   row_number() over (partition by _file order by _line_number) as _k
-            from numbers
-            where not exists (
-                select 1 from _line_errors e where e._file = numbers._file and e._line_number = numbers._line_number
-            )
+    has_errors = con.execute("select count(*) from _line_errors").fetchone()[0] > 0
+    if not has_errors:  # the common case: the k-th line read is line k
+        con.execute(
+            f"create or replace temp table {target} as "
+            "select _file, _k as _line_number, line, null::varchar as read_error from _lines_raw"
         )
-        select g._file, g._line_number, l.line, null::varchar as read_error
-        from _lines_raw l join good_numbers g using (_file, _k)
-        union all
-        select _file, _line_number, line, read_error from _line_errors
-        """
-    )
+    else:
+        con.execute(
+            f"""
+            create or replace temp table {target} as
+            with per_file as (
+                select _file, count(*) + coalesce(max(r.errors), 0) as physical_lines
+                from _lines_raw
+                left join (select _file, count(*) as errors from _line_errors group by 1) r using (_file)
+                group by _file
+            ),
+            numbers as (
+                select _file, unnest(range(1, physical_lines + 1)) as _line_number from per_file
+            ),
+            good_numbers as (
+                select _file, _line_number,
+                       row_number() over (partition by _file order by _line_number) as _k
+                from numbers
+                where not exists (
+                    select 1 from _line_errors e
+                    where e._file = numbers._file and e._line_number = numbers._line_number
+                )
+            )
+            select g._file, g._line_number, l.line, null::varchar as read_error
+            from _lines_raw l join good_numbers g using (_file, _k)
+            union all
+            select _file, _line_number, line, read_error from _line_errors
+            """
+        )
     con.execute("drop table _lines_raw")
 
 

@@ -148,7 +148,7 @@ def raw_table_columns(spec: SourceSpec) -> dict[str, str]:
     if spec.file_format is FileFormat.CSV:
         payload = dict(spec.columns) | {"_extra_columns": "JSON"}
     elif spec.file_format is FileFormat.NDJSON:
-        payload = {"record": "JSON"}
+        payload = {"record": "VARCHAR"}  # JSON text, validated at load (json_valid and an object)
     else:
         payload = {"line": "VARCHAR"}
     return payload | LINEAGE_COLUMNS
