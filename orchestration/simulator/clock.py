@@ -11,8 +11,34 @@ from orchestration.simulator.config import DAY_MS, HOUR_MS, Window
 from orchestration.simulator.reference_people import COUNTRIES
 
 # Relative traffic by local hour: quiet nights, a lunch bump, the evening peak on the sofa.
-DIURNAL = np.array([0.8, 0.4, 0.25, 0.2, 0.2, 0.3, 0.8, 1.5, 2.2, 2.6, 2.8, 3.0,
-                    3.4, 3.2, 2.9, 2.8, 2.9, 3.2, 3.8, 4.5, 5.0, 4.8, 3.6, 2.0])
+DIURNAL = np.array(
+    [
+        0.8,
+        0.4,
+        0.25,
+        0.2,
+        0.2,
+        0.3,
+        0.8,
+        1.5,
+        2.2,
+        2.6,
+        2.8,
+        3.0,
+        3.4,
+        3.2,
+        2.9,
+        2.8,
+        2.9,
+        3.2,
+        3.8,
+        4.5,
+        5.0,
+        4.8,
+        3.6,
+        2.0,
+    ]
+)
 _MARGIN_HOURS = 48
 
 
@@ -34,8 +60,9 @@ class OffsetTable:
         return self.minutes[country, hour]
 
 
-def diurnal_times(rng: np.random.Generator, t_ms: np.ndarray, country: np.ndarray,
-                  offsets: OffsetTable) -> np.ndarray:
+def diurnal_times(
+    rng: np.random.Generator, t_ms: np.ndarray, country: np.ndarray, offsets: OffsetTable
+) -> np.ndarray:
     """Move each instant to a random local time of day on its local date, following the day's rhythm."""
     offset_ms = offsets.offset_minutes(country, t_ms) * 60_000
     local_day = (t_ms + offset_ms) // DAY_MS

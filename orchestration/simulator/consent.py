@@ -38,16 +38,21 @@ class ConsentRecords:
     @staticmethod
     def build(person, t_ms, purpose, status, source) -> ConsentRecords:
         """Columns may be scalars (one value for all rows)."""
-        columns = [np.atleast_1d(np.asarray(a, dtype=np.int64)) for a in (person, t_ms, purpose, status, source)]
+        columns = [
+            np.atleast_1d(np.asarray(a, dtype=np.int64)) for a in (person, t_ms, purpose, status, source)
+        ]
         return ConsentRecords(*[c.copy() for c in np.broadcast_arrays(*columns)])
 
     @staticmethod
     def concat(parts: list[ConsentRecords]) -> ConsentRecords:
-        return ConsentRecords(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
-                                 for f in fields(ConsentRecords)})
+        return ConsentRecords(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(ConsentRecords)}
+        )
 
 
-def history(rng: np.random.Generator, pop: Population, contacts: ContactTable, window: Window) -> ConsentRecords:
+def history(
+    rng: np.random.Generator, pop: Population, contacts: ContactTable, window: Window
+) -> ConsentRecords:
     """Records before the window for customers existing at its start."""
     n_reg = pop.n_registered
     persona = pop.persona[:n_reg]
@@ -68,8 +73,9 @@ def history(rng: np.random.Generator, pop: Population, contacts: ContactTable, w
         ConsentRecords.build(existing[ever], opt_in_t[ever], EMAIL, OPT_IN, opt_in_source[ever]),
         ConsentRecords.build(existing[later_out], out_t[later_out], EMAIL, OPT_OUT, out_source[later_out]),
         ConsentRecords.build(existing[never_out], c[never_out], EMAIL, OPT_OUT, CRM_IMPORT),
-        ConsentRecords.build(existing, tracking_t, TRACKING, np.where(tracking_in, OPT_IN, OPT_OUT),
-                             COOKIE_BANNER),
+        ConsentRecords.build(
+            existing, tracking_t, TRACKING, np.where(tracking_in, OPT_IN, OPT_OUT), COOKIE_BANNER
+        ),
     ]
     return ConsentRecords.concat(parts)
 
@@ -77,7 +83,8 @@ def history(rng: np.random.Generator, pop: Population, contacts: ContactTable, w
 def email_state_at(records: ConsentRecords, n_persons: int, t_ms: int) -> np.ndarray:
     """True where a person's latest email_marketing record before ``t_ms`` is an opt-in."""
     return EmailTimeline(np.zeros(n_persons, dtype=bool), records).opted_in(
-        np.arange(n_persons), np.full(n_persons, t_ms, dtype=np.int64))
+        np.arange(n_persons), np.full(n_persons, t_ms, dtype=np.int64)
+    )
 
 
 class EmailTimeline:
@@ -109,8 +116,14 @@ class EmailTimeline:
         return np.where(found, self.opt_in[np.maximum(at, 0)], self.initial[person])
 
 
-def window_changes(rng: np.random.Generator, pop: Population, state_at_start: np.ndarray, signup_ms: np.ndarray,
-                   newsletter_ms: np.ndarray, window: Window) -> ConsentRecords:
+def window_changes(
+    rng: np.random.Generator,
+    pop: Population,
+    state_at_start: np.ndarray,
+    signup_ms: np.ndarray,
+    newsletter_ms: np.ndarray,
+    window: Window,
+) -> ConsentRecords:
     """Consent given or withdrawn during the window outside the ESP: signups, newsletter forms, preferences."""
     n_reg = pop.n_registered
     signups = np.flatnonzero(signup_ms[:n_reg] >= 0)
@@ -124,20 +137,38 @@ def window_changes(rng: np.random.Generator, pop: Population, state_at_start: np
     existing = np.flatnonzero(pop.persona[:n_reg] != P.NEW)
     toggling = existing[rng.random(len(existing)) < 0.003]
     toggle_t = window.start_ms + (rng.random(len(toggling)) * span).astype(np.int64)
-    return ConsentRecords.concat([
-        ConsentRecords.build(signups[wants_email], signup_ms[signups[wants_email]] + 1_000, EMAIL, OPT_IN,
-                             SIGNUP_FORM),
-        ConsentRecords.build(signups, signup_ms[signups] + 2_000, TRACKING,
-                             np.where(tracking_in, OPT_IN, OPT_OUT), COOKIE_BANNER),
-        ConsentRecords.build(forms, newsletter_ms[forms] + 1_000, EMAIL, OPT_IN, SIGNUP_FORM),
-        ConsentRecords.build(leaving, leave_t, EMAIL, OPT_OUT, PREFERENCE_CENTER),
-        ConsentRecords.build(toggling, toggle_t, TRACKING, OPT_OUT, COOKIE_BANNER),
-    ])
+    return ConsentRecords.concat(
+        [
+            ConsentRecords.build(
+                signups[wants_email], signup_ms[signups[wants_email]] + 1_000, EMAIL, OPT_IN, SIGNUP_FORM
+            ),
+            ConsentRecords.build(
+                signups,
+                signup_ms[signups] + 2_000,
+                TRACKING,
+                np.where(tracking_in, OPT_IN, OPT_OUT),
+                COOKIE_BANNER,
+            ),
+            ConsentRecords.build(forms, newsletter_ms[forms] + 1_000, EMAIL, OPT_IN, SIGNUP_FORM),
+            ConsentRecords.build(leaving, leave_t, EMAIL, OPT_OUT, PREFERENCE_CENTER),
+            ConsentRecords.build(toggling, toggle_t, TRACKING, OPT_OUT, COOKIE_BANNER),
+        ]
+    )
 
 
-def contact_opt_in_updates(records: ConsentRecords, contacts: ContactTable, window: Window) -> list[ContactUpdate]:
+def contact_opt_in_updates(
+    records: ConsentRecords, contacts: ContactTable, window: Window
+) -> list[ContactUpdate]:
     """The CRM mirrors email consent in ``marketing_opt_in`` of the primary contact."""
-    email = np.flatnonzero((records.purpose == EMAIL) & (records.t_ms >= window.start_ms)
-                           & (records.t_ms < window.end_ms))
-    return [ContactUpdate(int(records.t_ms[i]), int(contacts.primary_of[records.person[i]]), "marketing_opt_in",
-                          bool(records.status[i] == OPT_IN)) for i in email]
+    email = np.flatnonzero(
+        (records.purpose == EMAIL) & (records.t_ms >= window.start_ms) & (records.t_ms < window.end_ms)
+    )
+    return [
+        ContactUpdate(
+            int(records.t_ms[i]),
+            int(contacts.primary_of[records.person[i]]),
+            "marketing_opt_in",
+            bool(records.status[i] == OPT_IN),
+        )
+        for i in email
+    ]

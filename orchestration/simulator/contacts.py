@@ -18,10 +18,32 @@ from orchestration.simulator.config import DAY_MS, HOUR_MS, Window
 from orchestration.simulator.people import Population
 from orchestration.simulator.reference_people import COUNTRIES
 
-CONTACT_COLUMNS = ("contact_id", "email", "first_name", "last_name", "phone", "street", "city", "postcode",
-                   "country", "birth_date", "created_at", "updated_at", "marketing_opt_in")
-TEXT_FIELDS = ("email", "first_name", "last_name", "phone", "street", "city", "postcode", "country",
-               "birth_date")
+CONTACT_COLUMNS = (
+    "contact_id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "street",
+    "city",
+    "postcode",
+    "country",
+    "birth_date",
+    "created_at",
+    "updated_at",
+    "marketing_opt_in",
+)
+TEXT_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "street",
+    "city",
+    "postcode",
+    "country",
+    "birth_date",
+)
 YEAR_MS = 365 * DAY_MS
 
 
@@ -86,14 +108,27 @@ def build_contacts(rng: np.random.Generator, pop: Population, window: Window) ->
         if rng.random() < 0.15:  # typed with a capital letter at signup
             email = email[:1].upper() + email[1:]
         phone = "" if rng.random() < 0.05 else ids.format_phone(rng, country_index, identity.phone_national)
-        _append(text, email, identity.first_name, identity.last_name, phone, identity.street, identity.city,
-                identity.postcode, identity.country, identity.birth_date)
+        _append(
+            text,
+            email,
+            identity.first_name,
+            identity.last_name,
+            phone,
+            identity.street,
+            identity.city,
+            identity.postcode,
+            identity.country,
+            identity.birth_date,
+        )
         person_col.append(person)
         primary_col.append(True)
         created_col.append(int(created[person]))
         touched = rng.random() < 0.4
-        updated_col.append(int(created[person] + rng.random() * (start - created[person])) if touched and
-                           created[person] > 0 else int(created[person]))
+        updated_col.append(
+            int(created[person] + rng.random() * (start - created[person]))
+            if touched and created[person] > 0
+            else int(created[person])
+        )
         for _ in range(int(extra[person])):
             dup_created = int(created[person] + rng.random() * (start - HOUR_MS - created[person]))
             _append(text, *_duplicate_fields(rng, identity, country_index, used, person))
@@ -106,9 +141,16 @@ def build_contacts(rng: np.random.Generator, pop: Population, window: Window) ->
     primary_of = np.full(pop.size, -1, dtype=np.int64)
     is_primary = np.array(primary_col, dtype=bool)
     primary_of[person_arr[is_primary]] = np.flatnonzero(is_primary)
-    return ContactTable(person_arr, is_primary, np.array(created_col, dtype=np.int64),
-                        np.array(updated_col, dtype=np.int64), text, np.zeros(len(person_col), dtype=bool),
-                        primary_of, identities)
+    return ContactTable(
+        person_arr,
+        is_primary,
+        np.array(created_col, dtype=np.int64),
+        np.array(updated_col, dtype=np.int64),
+        text,
+        np.zeros(len(person_col), dtype=bool),
+        primary_of,
+        identities,
+    )
 
 
 def _append(text: dict[str, list[str]], *values: str) -> None:
@@ -116,20 +158,27 @@ def _append(text: dict[str, list[str]], *values: str) -> None:
         text[name].append(value)
 
 
-def _duplicate_fields(rng: np.random.Generator, identity: ids.Identity, country_index: int,
-                      used: dict[str, int], person: int) -> tuple[str, ...]:
+def _duplicate_fields(
+    rng: np.random.Generator, identity: ids.Identity, country_index: int, used: dict[str, int], person: int
+) -> tuple[str, ...]:
     first = ids.name_typo(rng, identity.first_name) if rng.random() < 0.4 else identity.first_name
     last = ids.name_typo(rng, identity.last_name) if rng.random() < 0.3 else identity.last_name
-    email = ids.email_variant(rng, identity.email, identity.first_name, identity.last_name,
-                              COUNTRIES[country_index].email_domains)
+    email = ids.email_variant(
+        rng, identity.email, identity.first_name, identity.last_name, COUNTRIES[country_index].email_domains
+    )
     normalized = email.strip().lower()
     while used.get(normalized, person) != person:  # a different address must not be someone else's
         local, _, domain = normalized.partition("@")
         email = normalized = f"{local}{rng.integers(1, 100)}@{domain}"
     used[normalized] = person
     r = rng.random()
-    phone = (ids.format_phone(rng, country_index, identity.phone_national) if r < 0.6
-             else "" if r < 0.8 else ids.format_phone(rng, country_index, identity.phone_national))
+    phone = (
+        ids.format_phone(rng, country_index, identity.phone_national)
+        if r < 0.6
+        else ""
+        if r < 0.8
+        else ids.format_phone(rng, country_index, identity.phone_national)
+    )
     r = rng.random()
     if r < 0.60:
         street, city, code = identity.street, identity.city, identity.postcode
@@ -149,12 +198,14 @@ def add_signup_times(contacts: ContactTable, pop: Population, signup_ms: np.ndar
     contacts.updated_ms[primaries[missing]] = signup_ms[np.flatnonzero(missing)]
 
 
-def profile_updates(rng: np.random.Generator, contacts: ContactTable, pop: Population,
-                    window: Window) -> list[ContactUpdate]:
+def profile_updates(
+    rng: np.random.Generator, contacts: ContactTable, pop: Population, window: Window
+) -> list[ContactUpdate]:
     """Moves and new phone numbers of existing customers during the window."""
     updates: list[ContactUpdate] = []
-    existing = np.flatnonzero(contacts.is_primary & (contacts.created_ms >= 0)
-                              & (contacts.created_ms < window.start_ms))
+    existing = np.flatnonzero(
+        contacts.is_primary & (contacts.created_ms >= 0) & (contacts.created_ms < window.start_ms)
+    )
     span = window.end_ms - window.start_ms
     for contact in existing[rng.random(len(existing)) < 0.015]:
         t = int(window.start_ms + rng.random() * span)
@@ -166,12 +217,15 @@ def profile_updates(rng: np.random.Generator, contacts: ContactTable, pop: Popul
         person = int(contacts.person[contact])
         prefix = COUNTRIES[int(pop.country[person])].mobile_prefixes[0]
         national = prefix + "".join(str(d) for d in rng.integers(0, 10, 10 - len(prefix)))
-        updates.append(ContactUpdate(t, int(contact), "phone",
-                                     ids.format_phone(rng, int(pop.country[person]), national)))
+        updates.append(
+            ContactUpdate(t, int(contact), "phone", ids.format_phone(rng, int(pop.country[person]), national))
+        )
     return updates
 
 
-def daily_contact_frames(contacts: ContactTable, updates: list[ContactUpdate], window: Window) -> list[pd.DataFrame]:
+def daily_contact_frames(
+    contacts: ContactTable, updates: list[ContactUpdate], window: Window
+) -> list[pd.DataFrame]:
     """One frame per day: the first holds every contact existing by its end, later ones the created/updated.
 
     A contact appears at most once per file, in its state at the end of that day (the export time).

@@ -36,21 +36,46 @@ class CsvSpec:
 
 
 SPECS = {
-    "crm_contacts": CsvSpec("crm_contacts", CONTACT_COLUMNS,
-                            {"birth_date": "date", "created_at": "timestamp", "updated_at": "timestamp",
-                             "marketing_opt_in": "boolean"}, "street", True),
-    "crm_orders": CsvSpec("crm_orders", ("order_id", "contact_id", "email", "ordered_at", "status", "currency",
-                                         "total_amount", "channel"),
-                          {"ordered_at": "timestamp", "total_amount": "amount"}, "total_amount", True),
-    "crm_order_items": CsvSpec("crm_order_items", ("order_id", "line_number", "product_id", "quantity",
-                                                   "unit_price"),
-                               {"line_number": "integer", "quantity": "integer", "unit_price": "amount"},
-                               "unit_price", False),
-    "crm_products": CsvSpec("crm_products", ("product_id", "name", "category", "price", "url", "image_url"),
-                            {"price": "amount"}, "name", False),
-    "consent_records": CsvSpec("consent_records", ("consent_id", "contact_id", "email", "purpose", "status",
-                                                   "recorded_at", "source"),
-                               {"recorded_at": "timestamp"}, "source", False),
+    "crm_contacts": CsvSpec(
+        "crm_contacts",
+        CONTACT_COLUMNS,
+        {
+            "birth_date": "date",
+            "created_at": "timestamp",
+            "updated_at": "timestamp",
+            "marketing_opt_in": "boolean",
+        },
+        "street",
+        True,
+    ),
+    "crm_orders": CsvSpec(
+        "crm_orders",
+        ("order_id", "contact_id", "email", "ordered_at", "status", "currency", "total_amount", "channel"),
+        {"ordered_at": "timestamp", "total_amount": "amount"},
+        "total_amount",
+        True,
+    ),
+    "crm_order_items": CsvSpec(
+        "crm_order_items",
+        ("order_id", "line_number", "product_id", "quantity", "unit_price"),
+        {"line_number": "integer", "quantity": "integer", "unit_price": "amount"},
+        "unit_price",
+        False,
+    ),
+    "crm_products": CsvSpec(
+        "crm_products",
+        ("product_id", "name", "category", "price", "url", "image_url"),
+        {"price": "amount"},
+        "name",
+        False,
+    ),
+    "consent_records": CsvSpec(
+        "consent_records",
+        ("consent_id", "contact_id", "email", "purpose", "status", "recorded_at", "source"),
+        {"recorded_at": "timestamp"},
+        "source",
+        False,
+    ),
 }
 
 
@@ -59,45 +84,63 @@ def _day_of(t_ms: np.ndarray, window: Window) -> np.ndarray:
     return np.clip((t_ms - window.start_ms) // DAY_MS, 0, window.days - 1)
 
 
-def order_frames(orders: OrderTable, contacts: ContactTable, catalog: Catalog,
-                 window: Window) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+def order_frames(
+    orders: OrderTable, contacts: ContactTable, catalog: Catalog, window: Window
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
     """Orders and their items per export day, in order of time (items follow their order's position)."""
     order = np.lexsort((orders.order_ids.astype(str), orders.t_ms))
     rank = np.empty(orders.size, dtype=np.int64)
     rank[order] = np.arange(orders.size)
     emails = np.array(contacts.text["email"], dtype=object)
     day = _day_of(orders.t_ms, window)
-    frame = pd.DataFrame({
-        "order_id": orders.order_ids, "contact_id": contacts.contact_ids[orders.contact],
-        "email": emails[orders.contact], "ordered_at": orders.t_ms,
-        "status": np.array(ORDER_STATUSES, dtype=object)[orders.status], "currency": "EUR",
-        "total_amount": orders.totals_cents(), "channel": np.array(ORDER_CHANNELS, dtype=object)[orders.channel],
-    }).iloc[order]
+    frame = pd.DataFrame(
+        {
+            "order_id": orders.order_ids,
+            "contact_id": contacts.contact_ids[orders.contact],
+            "email": emails[orders.contact],
+            "ordered_at": orders.t_ms,
+            "status": np.array(ORDER_STATUSES, dtype=object)[orders.status],
+            "currency": "EUR",
+            "total_amount": orders.totals_cents(),
+            "channel": np.array(ORDER_CHANNELS, dtype=object)[orders.channel],
+        }
+    ).iloc[order]
     # Items are stored grouped by order: line numbers count within each group.
     first_item = np.searchsorted(orders.item_order, orders.item_order)
     line_number = np.arange(len(orders.item_order)) - first_item + 1
     item_rows = np.lexsort((line_number, rank[orders.item_order]))
-    items = pd.DataFrame({
-        "order_id": orders.order_ids[orders.item_order], "line_number": line_number,
-        "product_id": catalog.product_ids[orders.item_product], "quantity": orders.item_quantity,
-        "unit_price": orders.item_price_cents,
-    }).iloc[item_rows]
+    items = pd.DataFrame(
+        {
+            "order_id": orders.order_ids[orders.item_order],
+            "line_number": line_number,
+            "product_id": catalog.product_ids[orders.item_product],
+            "quantity": orders.item_quantity,
+            "unit_price": orders.item_price_cents,
+        }
+    ).iloc[item_rows]
     item_day = day[orders.item_order][item_rows]
     order_day = day[order]
-    return ([frame[order_day == d] for d in range(window.days)], [items[item_day == d] for d in range(window.days)])
+    return (
+        [frame[order_day == d] for d in range(window.days)],
+        [items[item_day == d] for d in range(window.days)],
+    )
 
 
 def consent_frames(records: ConsentRecords, contacts: ContactTable, window: Window) -> list[pd.DataFrame]:
     order = np.lexsort((records.purpose, records.person, records.t_ms))
     primary = contacts.primary_of[records.person]
     emails = np.array(contacts.text["email"], dtype=object)
-    frame = pd.DataFrame({
-        "consent_id": [f"CS{i + 1:08d}" for i in range(records.size)],
-        "contact_id": contacts.contact_ids[primary[order]], "email": emails[primary[order]],
-        "purpose": np.array(PURPOSES, dtype=object)[records.purpose[order]],
-        "status": np.array(STATUSES, dtype=object)[records.status[order]],
-        "recorded_at": records.t_ms[order], "source": np.array(SOURCES, dtype=object)[records.source[order]],
-    })
+    frame = pd.DataFrame(
+        {
+            "consent_id": [f"CS{i + 1:08d}" for i in range(records.size)],
+            "contact_id": contacts.contact_ids[primary[order]],
+            "email": emails[primary[order]],
+            "purpose": np.array(PURPOSES, dtype=object)[records.purpose[order]],
+            "status": np.array(STATUSES, dtype=object)[records.status[order]],
+            "recorded_at": records.t_ms[order],
+            "source": np.array(SOURCES, dtype=object)[records.source[order]],
+        }
+    )
     day = _day_of(records.t_ms[order], window)
     return [frame[day == d] for d in range(window.days)]
 
@@ -119,8 +162,16 @@ def _format(spec: CsvSpec, frame: pd.DataFrame, offsets: np.ndarray) -> dict[str
     return out
 
 
-def write_csv_table(sink: FileSink, spec: CsvSpec, frames: list[pd.DataFrame], days: list[int], window: Window,
-                    rng: np.random.Generator, rate: float, drift_day: int | None) -> list[tuple]:
+def write_csv_table(
+    sink: FileSink,
+    spec: CsvSpec,
+    frames: list[pd.DataFrame],
+    days: list[int],
+    window: Window,
+    rng: np.random.Generator,
+    rate: float,
+    drift_day: int | None,
+) -> list[tuple]:
     """Write one file per frame; return the planted faults as (table, file, line, type, detail)."""
     total = sum(len(f) for f in frames)
     code, param, offset = F.plan_csv_faults(rng, total, rate, spec.mixed_tz)
@@ -137,8 +188,14 @@ def write_csv_table(sink: FileSink, spec: CsvSpec, frames: list[pd.DataFrame], d
         lines = [",".join(fields) for fields in zip(*quoted, strict=True)]
         for i in np.flatnonzero(code[rows] != F.NONE):
             fault = int(code[rows][i])
-            lines[i], detail = _fault_line(spec, {c: raw[c][i] for c in spec.columns}, fault, float(param[rows][i]),
-                                           int(offset[rows][i]), lines[i])
+            lines[i], detail = _fault_line(
+                spec,
+                {c: raw[c][i] for c in spec.columns},
+                fault,
+                float(param[rows][i]),
+                int(offset[rows][i]),
+                lines[i],
+            )
             faults.append((spec.table, relative, int(i) + 2, F.FAULT_NAMES[fault], detail))
         header = ",".join(spec.columns)
         if day == drift_day:
@@ -149,8 +206,9 @@ def write_csv_table(sink: FileSink, spec: CsvSpec, frames: list[pd.DataFrame], d
     return faults
 
 
-def _fault_line(spec: CsvSpec, values: dict[str, str], fault: int, param: float, offset: int,
-                line: str) -> tuple[str, str]:
+def _fault_line(
+    spec: CsvSpec, values: dict[str, str], fault: int, param: float, offset: int, line: str
+) -> tuple[str, str]:
     columns = list(spec.columns)
     if fault == F.MIXED_TZ:
         return line, f"timestamps written with offset {offset_suffix(offset)}"

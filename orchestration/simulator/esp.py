@@ -110,19 +110,39 @@ def _candidates(window: Window, pop: Population, signup_ms: np.ndarray, carts) -
     kinds.append(np.full(len(first), CART_REMINDER))
     campaign.append(np.full(len(first), len(names) - 1))
     link_arg.append(cart_product[first])
-    return (np.concatenate(people), np.concatenate(times).astype(np.int64), np.concatenate(kinds),
-            np.concatenate(campaign), np.concatenate(link_arg), names)
+    return (
+        np.concatenate(people),
+        np.concatenate(times).astype(np.int64),
+        np.concatenate(kinds),
+        np.concatenate(campaign),
+        np.concatenate(link_arg),
+        names,
+    )
 
 
-def simulate_esp(rng: np.random.Generator, pop: Population, contacts: ContactTable, timeline: EmailTimeline,
-                 signup_ms: np.ndarray, carts, catalog, window: Window) -> EspResult:
+def simulate_esp(
+    rng: np.random.Generator,
+    pop: Population,
+    contacts: ContactTable,
+    timeline: EmailTimeline,
+    signup_ms: np.ndarray,
+    carts,
+    catalog,
+    window: Window,
+) -> EspResult:
     person, t, kind, campaign, link_arg, names = _candidates(window, pop, signup_ms, carts)
     # Newsletter mails leave over 20 minutes, not all in the same second.
     t = t + np.where(kind <= WINBACK, rng.integers(0, 20 * 60_000, len(t)), 0)
     keep = t < window.end_ms
     person, t, kind, campaign, link_arg = person[keep], t[keep], kind[keep], campaign[keep], link_arg[keep]
     order = np.lexsort((t, person))
-    person, t, kind, campaign, link_arg = person[order], t[order], kind[order], campaign[order], link_arg[order]
+    person, t, kind, campaign, link_arg = (
+        person[order],
+        t[order],
+        kind[order],
+        campaign[order],
+        link_arg[order],
+    )
     counts = np.bincount(person, minlength=pop.size)
     rank = np.arange(len(person)) - np.r_[0, np.cumsum(counts)[:-1]][person]
     created = contacts.created_ms[contacts.primary_of[np.arange(pop.size)]]
@@ -137,7 +157,9 @@ def simulate_esp(rng: np.random.Generator, pop: Population, contacts: ContactTab
         batch, p, bt = batch[ok], p[ok], bt[ok]
         send = n_sends + np.arange(len(batch))
         n_sends += len(batch)
-        result = _outcomes(rng, pop, catalog, p, bt, kind[batch], campaign[batch], link_arg[batch], send, window)
+        result = _outcomes(
+            rng, pop, catalog, p, bt, kind[batch], campaign[batch], link_arg[batch], send, window
+        )
         for key in out:
             out[key].append(result[key])
         unsub = result["kind"] == UNSUBSCRIBE
@@ -147,13 +169,19 @@ def simulate_esp(rng: np.random.Generator, pop: Population, contacts: ContactTab
         stop = (result["bounce"] == HARD) | (result["kind"] == SPAM) | unsub
         np.minimum.at(suppressed_from, result["person"][stop], result["t_ms"][stop])
         first_click = (result["kind"] == CLICK) & result["first_click"]
-        clicks.append({key: result[key][first_click] for key in ("person", "t_ms", "campaign", "link_kind",
-                                                                  "link_arg")})
+        clicks.append(
+            {key: result[key][first_click] for key in ("person", "t_ms", "campaign", "link_kind", "link_arg")}
+        )
     merged = {key: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for key, v in out.items()}
     order = np.lexsort((merged["kind"], merged["send"], merged["t_ms"]))
     events = EspEvents(**{key: merged[key][order] for key in out})
-    unsubscribes = ConsentRecords.build(np.concatenate(unsub_person or [np.zeros(0)]),
-                                        np.concatenate(unsub_t or [np.zeros(0)]), EMAIL, OPT_OUT, ESP_UNSUBSCRIBE)
+    unsubscribes = ConsentRecords.build(
+        np.concatenate(unsub_person or [np.zeros(0)]),
+        np.concatenate(unsub_t or [np.zeros(0)]),
+        EMAIL,
+        OPT_OUT,
+        ESP_UNSUBSCRIBE,
+    )
     return EspResult(events, names, n_sends, unsubscribes, _click_sessions(rng, pop, clicks, window))
 
 
@@ -164,8 +192,12 @@ def _outcomes(rng, pop, catalog, person, t, kind, campaign, link_arg, send, wind
     soft = ~hard & (rng.random(n) < 0.015)
     delivered = ~hard & ~soft
     t_delivery = t + rng.integers(1_000, 30_000, n)
-    opened = delivered & (rng.random(n) < np.minimum(P.param("open_rate")[persona] * _OPEN_FACTOR[kind], 0.95))
-    t_open = t_delivery + np.minimum(rng.lognormal(np.log(1.5 * HOUR_MS), 1.2, n), 3 * DAY_MS).astype(np.int64)
+    opened = delivered & (
+        rng.random(n) < np.minimum(P.param("open_rate")[persona] * _OPEN_FACTOR[kind], 0.95)
+    )
+    t_open = t_delivery + np.minimum(rng.lognormal(np.log(1.5 * HOUR_MS), 1.2, n), 3 * DAY_MS).astype(
+        np.int64
+    )
     reopened = opened & (rng.random(n) < 0.25)
     t_reopen = t_open + np.minimum(rng.lognormal(np.log(4 * HOUR_MS), 1.0, n), 2 * DAY_MS).astype(np.int64)
     clicked = opened & (rng.random(n) < np.minimum(P.param("click_rate")[persona] * _CLICK_FACTOR[kind], 0.9))
@@ -176,10 +208,16 @@ def _outcomes(rng, pop, catalog, person, t, kind, campaign, link_arg, send, wind
     complained = delivered & ~opened & (rng.random(n) < 0.001)
     t_complaint = t_delivery + rng.integers(HOUR_MS, DAY_MS, n)
     # Where clicks lead: the reminded product, or a personal pick from the mail's product block.
-    link_kind = np.where(kind == CART_REMINDER, PG_PRODUCT,
-                         np.where(kind == WELCOME, PG_HOME, np.where(rng.random(n) < 0.8, PG_PRODUCT, PG_CATEGORY)))
-    picked = np.where(link_kind == PG_PRODUCT, _choose_products(rng, pop, catalog, person),
-                      _choose_categories(rng, pop, person))
+    link_kind = np.where(
+        kind == CART_REMINDER,
+        PG_PRODUCT,
+        np.where(kind == WELCOME, PG_HOME, np.where(rng.random(n) < 0.8, PG_PRODUCT, PG_CATEGORY)),
+    )
+    picked = np.where(
+        link_kind == PG_PRODUCT,
+        _choose_products(rng, pop, catalog, person),
+        _choose_categories(rng, pop, person),
+    )
     link = np.where(kind == CART_REMINDER, link_arg, np.where(link_kind == PG_HOME, -1, picked))
     rows = [
         (np.ones(n, bool), t, SENT, NO_BOUNCE, False),
@@ -195,8 +233,20 @@ def _outcomes(rng, pop, catalog, person, t, kind, campaign, link_arg, send, wind
     # A second click on the same link a bit later.
     again = clicked & (rng.random(n) < 0.15)
     rows.append((again, t_click + rng.integers(30_000, 600_000, n), CLICK, NO_BOUNCE, False))
-    result = {k: [] for k in ("person", "t_ms", "kind", "campaign", "send", "link_kind", "link_arg", "bounce",
-                              "first_click")}
+    result = {
+        k: []
+        for k in (
+            "person",
+            "t_ms",
+            "kind",
+            "campaign",
+            "send",
+            "link_kind",
+            "link_arg",
+            "bounce",
+            "first_click",
+        )
+    }
     for mask, when, event_kind, bounce, is_first_click in rows:
         mask = mask & (when < window.end_ms)
         m = int(mask.sum())
@@ -213,10 +263,14 @@ def _outcomes(rng, pop, catalog, person, t, kind, campaign, link_arg, send, wind
     return {k: np.concatenate(v) for k, v in result.items()}
 
 
-def _click_sessions(rng: np.random.Generator, pop: Population, clicks: list[dict], window: Window) -> SessionPlan:
+def _click_sessions(
+    rng: np.random.Generator, pop: Population, clicks: list[dict], window: Window
+) -> SessionPlan:
     """Most first clicks open the shop in the browser a few seconds later."""
-    c = {key: np.concatenate([part[key] for part in clicks]) if clicks else np.zeros(0, dtype=np.int64)
-         for key in ("person", "t_ms", "campaign", "link_kind", "link_arg")}
+    c = {
+        key: np.concatenate([part[key] for part in clicks]) if clicks else np.zeros(0, dtype=np.int64)
+        for key in ("person", "t_ms", "campaign", "link_kind", "link_arg")
+    }
     chosen = rng.random(len(c["person"])) < 0.7
     c = {key: value[chosen] for key, value in c.items()}
     start = c["t_ms"] + rng.integers(2_000, 10_000, len(c["t_ms"]))
@@ -225,15 +279,24 @@ def _click_sessions(rng: np.random.Generator, pop: Population, clicks: list[dict
     start = start[keep]
     person = c["person"]
     m = len(person)
-    ip = np.where(rng.random(m) < 0.6, pop.home_ip[person],
-                  (np.uint32(46) << np.uint32(24)) | rng.integers(1, 2**24 - 1, size=m).astype(np.uint32))
+    ip = np.where(
+        rng.random(m) < 0.6,
+        pop.home_ip[person],
+        (np.uint32(46) << np.uint32(24)) | rng.integers(1, 2**24 - 1, size=m).astype(np.uint32),
+    )
     webmail = pop.email_client[person] == GMAIL_CLIENT
     referrer = np.where(webmail, len(REFERRER_URLS) - 1, 0)
     return SessionPlan(
-        person=person, channel=np.full(m, WEB), start_ms=start, ident=choose_cookie(rng, pop, person),
-        ip=ip.astype(np.uint32), can_login=np.ones(m, dtype=bool),
-        login_early=rng.random(m) < P.param("p_login")[pop.persona[person]], form=np.full(m, FORM_NONE),
+        person=person,
+        channel=np.full(m, WEB),
+        start_ms=start,
+        ident=choose_cookie(rng, pop, person),
+        ip=ip.astype(np.uint32),
+        can_login=np.ones(m, dtype=bool),
+        login_early=rng.random(m) < P.param("p_login")[pop.persona[person]],
+        form=np.full(m, FORM_NONE),
         landing_product=np.where(c["link_kind"] == PG_PRODUCT, c["link_arg"], -1),
         landing_category=np.where(c["link_kind"] == PG_CATEGORY, c["link_arg"], -1),
-        campaign=c["campaign"], referrer=referrer,
+        campaign=c["campaign"],
+        referrer=referrer,
     )

@@ -22,8 +22,18 @@ from orchestration.simulator.sessions import APP, FORM_NEWSLETTER, FORM_SIGNUP, 
 # Event kinds shared by web and app (the exported names differ per source).
 K_PAGE, K_PRODUCT, K_CART, K_CHECKOUT, K_PURCHASE, K_FORM, K_LOGIN, K_BUTTON = range(8)
 # Page kinds; page_arg is a product index (PRODUCT), a category index (CATEGORY) or a search term (SEARCH).
-(PG_HOME, PG_CATEGORY, PG_SEARCH, PG_SALE, PG_ACCOUNT, PG_CART, PG_PRODUCT, PG_CHECKOUT, PG_CONFIRMATION,
- PG_REGISTER) = range(10)
+(
+    PG_HOME,
+    PG_CATEGORY,
+    PG_SEARCH,
+    PG_SALE,
+    PG_ACCOUNT,
+    PG_CART,
+    PG_PRODUCT,
+    PG_CHECKOUT,
+    PG_CONFIRMATION,
+    PG_REGISTER,
+) = range(10)
 PG_EXTERNAL = -1  # referrer outside the shop: ref_arg indexes REFERRER_URLS
 _NO_TIME = np.iinfo(np.int64).max
 _LATER_PAGES = np.array([PG_CATEGORY, PG_SEARCH, PG_HOME, PG_SALE, PG_ACCOUNT, PG_CART])
@@ -61,8 +71,9 @@ class EventTable:
 
     @staticmethod
     def concat(tables: list[EventTable]) -> EventTable:
-        return EventTable(**{f.name: np.concatenate([getattr(t, f.name) for t in tables])
-                             for f in fields(EventTable)})
+        return EventTable(
+            **{f.name: np.concatenate([getattr(t, f.name) for t in tables]) for f in fields(EventTable)}
+        )
 
 
 def _choose_categories(rng: np.random.Generator, pop: Population, person: np.ndarray) -> np.ndarray:
@@ -75,7 +86,9 @@ def _choose_categories(rng: np.random.Generator, pop: Population, person: np.nda
     return np.where(rng.random(len(person)) < 0.8, own, other)
 
 
-def _choose_products(rng: np.random.Generator, pop: Population, catalog: Catalog, person: np.ndarray) -> np.ndarray:
+def _choose_products(
+    rng: np.random.Generator, pop: Population, catalog: Catalog, person: np.ndarray
+) -> np.ndarray:
     persona = pop.persona[person]
     position = rng.beta(P.param("price_beta_a")[persona], P.param("price_beta_b")[persona])
     product = catalog.pick(_choose_categories(rng, pop, person), position)
@@ -83,8 +96,14 @@ def _choose_products(rng: np.random.Generator, pop: Population, catalog: Catalog
     return np.where((focus >= 0) & (rng.random(len(person)) < 0.5), focus, product)
 
 
-def generate_events(rng: np.random.Generator, plan: SessionPlan, pop: Population, catalog: Catalog,
-                    window: Window, session_offset: int = 0) -> EventTable:
+def generate_events(
+    rng: np.random.Generator,
+    plan: SessionPlan,
+    pop: Population,
+    catalog: Catalog,
+    window: Window,
+    session_offset: int = 0,
+) -> EventTable:
     m = plan.size
     persona = pop.persona[plan.person]
     mean_views = P.param("views_per_session")[persona]
@@ -102,14 +121,21 @@ def generate_events(rng: np.random.Generator, plan: SessionPlan, pop: Population
     v_person = plan.person[vs]
     is_product = rng.random(len(vs)) < P.param("p_product_view")[pop.persona[v_person]]
     is_product[first_view] = rng.random(m) < 0.3  # search-engine landings on product pages
-    page_kind = np.where(is_product, PG_PRODUCT,
-                         _LATER_PAGES[rng.choice(len(_LATER_PAGES), size=len(vs), p=_LATER_PAGE_P)])
-    page_kind[first_view] = np.where(is_product[first_view], PG_PRODUCT,
-                                     rng.choice(np.array([PG_HOME, PG_CATEGORY, PG_SALE]), size=m, p=[0.55, 0.3, 0.15]))
+    page_kind = np.where(
+        is_product, PG_PRODUCT, _LATER_PAGES[rng.choice(len(_LATER_PAGES), size=len(vs), p=_LATER_PAGE_P)]
+    )
+    page_kind[first_view] = np.where(
+        is_product[first_view],
+        PG_PRODUCT,
+        rng.choice(np.array([PG_HOME, PG_CATEGORY, PG_SALE]), size=m, p=[0.55, 0.3, 0.15]),
+    )
     category = _choose_categories(rng, pop, v_person)
     page_arg = np.where(page_kind == PG_CATEGORY, category, -1)
-    page_arg = np.where(page_kind == PG_SEARCH, category * _TERMS_PER_CATEGORY
-                        + rng.integers(_TERMS_PER_CATEGORY, size=len(vs)), page_arg)
+    page_arg = np.where(
+        page_kind == PG_SEARCH,
+        category * _TERMS_PER_CATEGORY + rng.integers(_TERMS_PER_CATEGORY, size=len(vs)),
+        page_arg,
+    )
     page_arg = np.where(page_kind == PG_PRODUCT, _choose_products(rng, pop, catalog, v_person), page_arg)
     # Email clicks land where the link pointed; signups go through the registration page.
     landing_p, landing_c = plan.landing_product, plan.landing_category
@@ -165,18 +191,27 @@ def generate_events(rng: np.random.Generator, plan: SessionPlan, pop: Population
 
     def part(rows_session, t, kind, product=None, quantity_=None, form=None, button=None, view=None):
         k = len(rows_session)
-        parts.append(dict(
-            session=rows_session, t_ms=t, kind=np.full(k, kind),
-            product=np.full(k, -1) if product is None else product,
-            quantity=np.zeros(k, dtype=np.int64) if quantity_ is None else quantity_,
-            form=np.zeros(k, dtype=np.int64) if form is None else form,
-            button=np.full(k, -1) if button is None else button,
-            view=np.full(k, -1) if view is None else view,
-        ))
+        parts.append(
+            dict(
+                session=rows_session,
+                t_ms=t,
+                kind=np.full(k, kind),
+                product=np.full(k, -1) if product is None else product,
+                quantity=np.zeros(k, dtype=np.int64) if quantity_ is None else quantity_,
+                form=np.zeros(k, dtype=np.int64) if form is None else form,
+                button=np.full(k, -1) if button is None else button,
+                view=np.full(k, -1) if view is None else view,
+            )
+        )
 
     part(vs, vt, K_PAGE, product=view_product, view=np.arange(len(vs)))
-    part(c_session, vt[cart] + (dwell[cart] * 0.6).astype(np.int64), K_CART, product=c_product,
-         quantity_=quantity)
+    part(
+        c_session,
+        vt[cart] + (dwell[cart] * 0.6).astype(np.int64),
+        K_CART,
+        product=c_product,
+        quantity_=quantity,
+    )
     sessions = np.arange(m)
     part(sessions[checkout], t_checkout[checkout], K_CHECKOUT)
     part(sessions[purchase], t_purchase[purchase], K_PURCHASE)
@@ -184,8 +219,12 @@ def generate_events(rng: np.random.Generator, plan: SessionPlan, pop: Population
     part(sessions[has_login], login_t[has_login], K_LOGIN)
     has_form = form_t != _NO_TIME
     part(sessions[has_form], form_t[has_form], K_FORM, form=plan.form[has_form])
-    part(vs[taps], vt[taps] + (dwell[taps] * 0.3).astype(np.int64), K_BUTTON,
-         button=rng.integers(len(APP_BUTTONS), size=len(taps)))
+    part(
+        vs[taps],
+        vt[taps] + (dwell[taps] * 0.3).astype(np.int64),
+        K_BUTTON,
+        button=rng.integers(len(APP_BUTTONS), size=len(taps)),
+    )
     merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     kind = merged["kind"]
     kind = np.where((kind == K_PAGE) & (merged["product"] >= 0), K_PRODUCT, kind)
@@ -207,7 +246,10 @@ def generate_events(rng: np.random.Generator, plan: SessionPlan, pop: Population
     e_ref_arg = ref_arg[current].copy()
     e_ref_campaign = ref_campaign[current].copy()
     is_checkout, is_purchase = kind == K_CHECKOUT, kind == K_PURCHASE
-    e_ref_kind[is_checkout], e_ref_arg[is_checkout] = page_kind[current][is_checkout], page_arg[current][is_checkout]
+    e_ref_kind[is_checkout], e_ref_arg[is_checkout] = (
+        page_kind[current][is_checkout],
+        page_arg[current][is_checkout],
+    )
     e_ref_campaign[is_checkout] = -1
     e_page_kind[is_checkout], e_page_arg[is_checkout], e_page_campaign[is_checkout] = PG_CHECKOUT, -1, -1
     e_ref_kind[is_purchase], e_ref_arg[is_purchase], e_ref_campaign[is_purchase] = PG_CHECKOUT, -1, -1

@@ -16,9 +16,15 @@ from orchestration.simulator.config import HOUR_MS, Window
 NONE, INVALID_JSON, UNKNOWN_TYPE, DUPLICATE, LATE, MIXED_TZ, TRUNCATED = range(7)
 TOO_FEW, TOO_MANY, BAD_VALUE = 7, 8, 9
 FAULT_NAMES = {
-    INVALID_JSON: "invalid_json", UNKNOWN_TYPE: "unknown_event_type", DUPLICATE: "duplicate_event",
-    LATE: "late_event", MIXED_TZ: "mixed_tz_offset", TRUNCATED: "truncated_log_line",
-    TOO_FEW: "csv_too_few_fields", TOO_MANY: "csv_too_many_fields", BAD_VALUE: "csv_bad_value",
+    INVALID_JSON: "invalid_json",
+    UNKNOWN_TYPE: "unknown_event_type",
+    DUPLICATE: "duplicate_event",
+    LATE: "late_event",
+    MIXED_TZ: "mixed_tz_offset",
+    TRUNCATED: "truncated_log_line",
+    TOO_FEW: "csv_too_few_fields",
+    TOO_MANY: "csv_too_many_fields",
+    BAD_VALUE: "csv_bad_value",
 }
 # Offsets a misconfigured system writes the same instant in (minutes east of UTC).
 MIXED_OFFSETS = np.array([60, 120, -300, 330, -480, 540])
@@ -41,8 +47,9 @@ class LinePlan:
         return len(self.item)
 
 
-def _pick_disjoint(rng: np.random.Generator, n: int, k: int, faults: list[int],
-                   eligible: dict[int, np.ndarray]) -> np.ndarray:
+def _pick_disjoint(
+    rng: np.random.Generator, n: int, k: int, faults: list[int], eligible: dict[int, np.ndarray]
+) -> np.ndarray:
     """A fault code per record: k records per fault type, no record twice."""
     code = np.zeros(n, dtype=np.int64)
     order = rng.permutation(n)
@@ -54,8 +61,9 @@ def _pick_disjoint(rng: np.random.Generator, n: int, k: int, faults: list[int],
     return code
 
 
-def plan_event_lines(rng: np.random.Generator, t_ms: np.ndarray, window: Window, rate: float,
-                     mixed_tz: bool) -> LinePlan:
+def plan_event_lines(
+    rng: np.random.Generator, t_ms: np.ndarray, window: Window, rate: float, mixed_tz: bool
+) -> LinePlan:
     n = len(t_ms)
     hour = window.hour_of(t_ms)
     k = int(round(rate * n))
@@ -72,7 +80,9 @@ def plan_event_lines(rng: np.random.Generator, t_ms: np.ndarray, window: Window,
     aux[late] = hour[late]
     file_hour[late] = hour[late] + delay
     # A late event arrives somewhere within the later hour's batch.
-    key[late] = window.start_ms + file_hour[late] * HOUR_MS + (rng.random(len(late)) * HOUR_MS).astype(np.int64)
+    key[late] = (
+        window.start_ms + file_hour[late] * HOUR_MS + (rng.random(len(late)) * HOUR_MS).astype(np.int64)
+    )
     tz = code == MIXED_TZ
     aux[tz] = MIXED_OFFSETS[rng.integers(len(MIXED_OFFSETS), size=int(tz.sum()))]
 
@@ -82,8 +92,11 @@ def plan_event_lines(rng: np.random.Generator, t_ms: np.ndarray, window: Window,
     later = np.where(rng.random(len(src)) < 0.6, 0, rng.integers(1, 4, len(src)))
     dup_hour = np.minimum(hour[src] + later, window.n_hours - 1)
     hour_end = window.start_ms + (dup_hour + 1) * HOUR_MS
-    dup_key = np.where(dup_hour == hour[src], t_ms[src] + (rng.random(len(src)) * (hour_end - t_ms[src])),
-                       hour_end - HOUR_MS + rng.random(len(src)) * HOUR_MS).astype(np.int64)
+    dup_key = np.where(
+        dup_hour == hour[src],
+        t_ms[src] + (rng.random(len(src)) * (hour_end - t_ms[src])),
+        hour_end - HOUR_MS + rng.random(len(src)) * HOUR_MS,
+    ).astype(np.int64)
     item = np.r_[np.arange(n), src]
     all_hour = np.r_[file_hour, dup_hour]
     all_key = np.r_[key, np.minimum(dup_key, hour_end - 1)]
@@ -92,8 +105,15 @@ def plan_event_lines(rng: np.random.Generator, t_ms: np.ndarray, window: Window,
     all_param = np.r_[param, rng.random(len(src))]
     all_cut = np.r_[cut, rng.random(len(src))]
     order = np.lexsort((np.arange(len(item)), all_key, all_hour))
-    plan = LinePlan(item[order], all_hour[order], np.zeros(len(item), dtype=np.int64), all_code[order],
-                    all_param[order], all_cut[order], all_aux[order])
+    plan = LinePlan(
+        item[order],
+        all_hour[order],
+        np.zeros(len(item), dtype=np.int64),
+        all_code[order],
+        all_param[order],
+        all_cut[order],
+        all_aux[order],
+    )
     plan.line_number = _line_numbers(plan.hour)
     row_of_item = np.empty(n, dtype=np.int64)
     originals = plan.fault != DUPLICATE
@@ -109,11 +129,20 @@ def plan_log_lines(rng: np.random.Generator, t_ms: np.ndarray, window: Window, r
     code = _pick_disjoint(rng, n, int(round(rate * n)), [TRUNCATED], {})
     order = np.lexsort((np.arange(n), t_ms))
     hour = window.hour_of(t_ms)[order]
-    return LinePlan(order, hour, _line_numbers(hour), code[order], rng.random(n), rng.random(n),
-                    np.zeros(n, dtype=np.int64))
+    return LinePlan(
+        order,
+        hour,
+        _line_numbers(hour),
+        code[order],
+        rng.random(n),
+        rng.random(n),
+        np.zeros(n, dtype=np.int64),
+    )
 
 
-def plan_csv_faults(rng: np.random.Generator, n_rows: int, rate: float, mixed_tz: bool) -> tuple[np.ndarray, ...]:
+def plan_csv_faults(
+    rng: np.random.Generator, n_rows: int, rate: float, mixed_tz: bool
+) -> tuple[np.ndarray, ...]:
     """Fault code, variant and offset per CSV data row."""
     faults = [TOO_FEW, TOO_MANY, BAD_VALUE] + ([MIXED_TZ] if mixed_tz else [])
     code = _pick_disjoint(rng, n_rows, int(round(rate * n_rows)), faults, {})
@@ -134,7 +163,7 @@ def garble_json(line: str, param: float, cut: float) -> tuple[str, str]:
         return line[:at], f"truncated at character {at}"
     if param < 0.8:
         return line.replace('"', "'"), "single quotes instead of double quotes"
-    return line + "}" if cut < 0.5 else line[:-1] + ',}', "trailing garbage after the object"
+    return line + "}" if cut < 0.5 else line[:-1] + ",}", "trailing garbage after the object"
 
 
 def truncate_log_line(line: str, cut: float) -> tuple[str, str]:

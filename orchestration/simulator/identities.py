@@ -60,7 +60,9 @@ def address(rng: np.random.Generator, country_index: int) -> tuple[str, str, str
     if rng.random() < 0.1:
         number += _pick(rng, "abc")
     street_name = _pick(rng, STREETS[country.language])
-    street = f"{number} {street_name}" if country.language in NUMBER_FIRST_LANGUAGES else f"{street_name} {number}"
+    street = (
+        f"{number} {street_name}" if country.language in NUMBER_FIRST_LANGUAGES else f"{street_name} {number}"
+    )
     city, prefix = country.cities[int(rng.integers(len(country.cities)))]
     return street, city, postcode(rng, country.postcode_style, prefix)
 
@@ -105,7 +107,11 @@ def build_identities(rng: np.random.Generator, country: np.ndarray, partner: np.
         used_emails.add(email)
         prefix = _pick(rng, c.mobile_prefixes)
         phone = prefix + "".join(str(d) for d in rng.integers(0, 10, 10 - len(prefix)))
-        birth = "" if rng.random() < 0.12 else (earliest + timedelta(days=int(rng.integers(0, 58 * 365)))).isoformat()
+        birth = (
+            ""
+            if rng.random() < 0.12
+            else (earliest + timedelta(days=int(rng.integers(0, 58 * 365)))).isoformat()
+        )
         identities.append(Identity(first, last, email, phone, street, city, code, c.code, birth))
     return identities
 
@@ -116,8 +122,12 @@ def format_phone(rng: np.random.Generator, country_code_index: int, national: st
     cc = c.phone_code
     if cc == "1":  # North America: area code + 7 digits
         area, rest = national[:3], national[3:10]
-        return (f"({area}) {rest[:3]}-{rest[3:]}", f"+1 {area} {rest[:3]} {rest[3:]}", f"{area}-{rest[:3]}-{rest[3:]}",
-                f"+1{area}{rest}")[int(rng.integers(4))]
+        return (
+            f"({area}) {rest[:3]}-{rest[3:]}",
+            f"+1 {area} {rest[:3]} {rest[3:]}",
+            f"{area}-{rest[:3]}-{rest[3:]}",
+            f"+1{area}{rest}",
+        )[int(rng.integers(4))]
     prefix_len = next((len(p) for p in c.mobile_prefixes if national.startswith(p)), 3)
     head, tail = national[:prefix_len], national[prefix_len:]
     styles = (
@@ -139,9 +149,9 @@ def name_typo(rng: np.random.Generator, name: str) -> str:
         op = 5
     i = int(rng.integers(1, len(name) - 1)) if len(name) >= 3 else 0
     if op == 0:
-        return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
     if op == 1:
-        return name[:i] + name[i + 1:]
+        return name[:i] + name[i + 1 :]
     if op == 2:
         return name[:i] + name[i] + name[i:]
     if op == 3:
@@ -154,12 +164,16 @@ def name_typo(rng: np.random.Generator, name: str) -> str:
     return f"{name} " if rng.random() < 0.5 else f" {name}"
 
 
-def email_variant(rng: np.random.Generator, email: str, first: str, last: str, domains: tuple[str, ...]) -> str:
+def email_variant(
+    rng: np.random.Generator, email: str, first: str, last: str, domains: tuple[str, ...]
+) -> str:
     """Another contact's email for the same person: case, whitespace, or a different address."""
     r = rng.random()
     local, _, domain = email.partition("@")
     if r < 0.35:
-        return f"{local[:1].upper()}{local[1:]}@{domain.capitalize()}" if rng.random() < 0.5 else email.upper()
+        return (
+            f"{local[:1].upper()}{local[1:]}@{domain.capitalize()}" if rng.random() < 0.5 else email.upper()
+        )
     if r < 0.55:
         return f" {email}" if rng.random() < 0.5 else f"{email} "
     if r < 0.80:

@@ -45,11 +45,18 @@ class OrderTable:
         return len(self.person)
 
     def totals_cents(self) -> np.ndarray:
-        return np.bincount(self.item_order, weights=self.item_quantity * self.item_price_cents,
-                           minlength=self.size).round().astype(np.int64)
+        return (
+            np.bincount(
+                self.item_order, weights=self.item_quantity * self.item_price_cents, minlength=self.size
+            )
+            .round()
+            .astype(np.int64)
+        )
 
 
-def _contact_for(rng: np.random.Generator, contacts: ContactTable, person: np.ndarray, t_ms: np.ndarray) -> np.ndarray:
+def _contact_for(
+    rng: np.random.Generator, contacts: ContactTable, person: np.ndarray, t_ms: np.ndarray
+) -> np.ndarray:
     """Usually the primary contact; sometimes a duplicate that existed by then (a guest checkout, say)."""
     counts = np.bincount(contacts.person, minlength=contacts.primary_of.size)
     primary = contacts.primary_of[person]
@@ -61,8 +68,9 @@ def _contact_for(rng: np.random.Generator, contacts: ContactTable, person: np.nd
     return np.where(use_dup, candidate, primary)
 
 
-def history_orders(rng: np.random.Generator, pop: Population, contacts: ContactTable, catalog: Catalog,
-                   window: Window) -> OrderTable:
+def history_orders(
+    rng: np.random.Generator, pop: Population, contacts: ContactTable, catalog: Catalog, window: Window
+) -> OrderTable:
     n_reg = pop.n_registered
     persona = pop.persona[:n_reg]
     created = contacts.created_ms[contacts.primary_of[:n_reg]]
@@ -90,11 +98,22 @@ def history_orders(rng: np.random.Generator, pop: Population, contacts: ContactT
     has_device = pop.devices[person, 0] >= 0
     channel = np.where(has_device & (rng.random(len(person)) < 0.3), 1, 0)
     status = rng.choice(3, size=len(person), p=[0.90, 0.05, 0.05])
-    return OrderTable(person, _contact_for(rng, contacts, person, t), t, status, channel, item_order,
-                      item_product, quantity, price)
+    return OrderTable(
+        person,
+        _contact_for(rng, contacts, person, t),
+        t,
+        status,
+        channel,
+        item_order,
+        item_product,
+        quantity,
+        price,
+    )
 
 
-def window_orders(rng: np.random.Generator, events: EventTable, contacts: ContactTable) -> tuple[OrderTable, np.ndarray]:
+def window_orders(
+    rng: np.random.Generator, events: EventTable, contacts: ContactTable
+) -> tuple[OrderTable, np.ndarray]:
     """Orders of the purchase events, and per event the order index (-1 for non-purchases)."""
     purchase = np.flatnonzero(events.kind == K_PURCHASE)
     order_of_session = np.full(int(events.session.max(initial=-1)) + 1, -1, dtype=np.int64)
@@ -106,9 +125,17 @@ def window_orders(rng: np.random.Generator, events: EventTable, contacts: Contac
     cart, item_order = cart[grouped], item_order[grouped]
     person = events.person[purchase]
     status = rng.choice(3, size=len(purchase), p=[0.93, 0.05, 0.02])
-    table = OrderTable(person, contacts.primary_of[person], events.t_ms[purchase], status,
-                       np.where(events.channel[purchase] == APP, 1, 0), item_order, events.product[cart],
-                       events.quantity[cart], events.price_cents[cart])
+    table = OrderTable(
+        person,
+        contacts.primary_of[person],
+        events.t_ms[purchase],
+        status,
+        np.where(events.channel[purchase] == APP, 1, 0),
+        item_order,
+        events.product[cart],
+        events.quantity[cart],
+        events.price_cents[cart],
+    )
     event_order = np.full(events.size, -1, dtype=np.int64)
     event_order[purchase] = np.arange(len(purchase))
     return table, event_order

@@ -64,7 +64,7 @@ class Population:
 def random_hex(rng: np.random.Generator, n: int, n_bytes: int) -> list[str]:
     blob = rng.integers(0, 256, size=(n, n_bytes), dtype=np.uint8).tobytes().hex()
     width = 2 * n_bytes
-    return [blob[i * width:(i + 1) * width] for i in range(n)]
+    return [blob[i * width : (i + 1) * width] for i in range(n)]
 
 
 def as_uuid(hex32: str) -> str:
@@ -87,8 +87,9 @@ def _pair_households(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.n
     return chosen[:n_pairs], chosen[n_pairs:]
 
 
-def build_population(rng: np.random.Generator, n_customers: int, n_anonymous: int, window: Window,
-                     catalog: Catalog) -> Population:
+def build_population(
+    rng: np.random.Generator, n_customers: int, n_anonymous: int, window: Window, catalog: Catalog
+) -> Population:
     n = n_customers + n_anonymous
     is_registered = np.arange(n) < n_customers
     persona = np.empty(n, dtype=np.int64)
@@ -105,10 +106,13 @@ def build_population(rng: np.random.Generator, n_customers: int, n_anonymous: in
     window_ms = window.end_ms - window.start_ms
     first_active = np.full(n, window.start_ms, dtype=np.int64)
     new_mask = is_registered & (persona == P.NEW)
-    first_active[new_mask] = window.start_ms + (rng.random(new_mask.sum()) * 0.85 * window_ms).astype(np.int64)
+    first_active[new_mask] = window.start_ms + (rng.random(new_mask.sum()) * 0.85 * window_ms).astype(
+        np.int64
+    )
     anon_mask = ~is_registered
     first_active[anon_mask] = window.start_ms + (
-        rng.random(anon_mask.sum()) * max(window_ms - 2 * HOUR_MS, HOUR_MS)).astype(np.int64)
+        rng.random(anon_mask.sum()) * max(window_ms - 2 * HOUR_MS, HOUR_MS)
+    ).astype(np.int64)
 
     # High interest: a product in the first favourite category, at the person's price level.
     has_focus = rng.random(n) < P.param("p_focus_product")[persona]
@@ -133,11 +137,18 @@ def build_population(rng: np.random.Generator, n_customers: int, n_anonymous: in
     device_platform = person_platform[device_owner]
     hexes = random_hex(rng, len(device_owner), 16)
     # iOS vendor ids are upper-case UUIDs, Android ids 16 lower-case hex digits.
-    device_ids = np.array([as_uuid(h).upper() if plat == 0 else h[:16]
-                           for h, plat in zip(hexes, device_platform, strict=True)], dtype=object)
+    device_ids = np.array(
+        [as_uuid(h).upper() if plat == 0 else h[:16] for h, plat in zip(hexes, device_platform, strict=True)],
+        dtype=object,
+    )
     version_pick = rng.choice(3, size=len(device_owner), p=[0.6, 0.3, 0.1])
-    device_app_version = np.array([APP_VERSIONS["ios" if plat == 0 else "android"][v]
-                                   for plat, v in zip(device_platform, version_pick, strict=True)], dtype=object)
+    device_app_version = np.array(
+        [
+            APP_VERSIONS["ios" if plat == 0 else "android"][v]
+            for plat, v in zip(device_platform, version_pick, strict=True)
+        ],
+        dtype=object,
+    )
     devices = _padded(device_owner, n, MAX_DEVICES)
 
     # Households: the partner lives at the same address (same home IP) and shares a cookie or a device.

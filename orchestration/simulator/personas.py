@@ -38,20 +38,42 @@ class Persona:
 
 PERSONA_PARAMS: tuple[Persona, ...] = (
     # bargain_hunter: many views, cheap products, multiple quantities, click on deals.
-    Persona(0.25, 0.20, 8.0, 0.70, 0.075, 0.45, 0.72, 1.1, 3.5, 0.35, 0.55, 0.30, 0.6, 0.30,
-            0.38, 0.35, 5.0, 0.85),
+    Persona(
+        0.25, 0.20, 8.0, 0.70, 0.075, 0.45, 0.72, 1.1, 3.5, 0.35, 0.55, 0.30, 0.6, 0.30, 0.38, 0.35, 5.0, 0.85
+    ),
     # loyal_high_spender: frequent, logs in, buys expensive products, opens most emails.
-    Persona(0.12, 0.28, 7.0, 0.65, 0.110, 0.55, 0.85, 3.0, 1.3, 0.25, 0.80, 0.45, 0.9, 0.20,
-            0.48, 0.30, 10.0, 0.90),
+    Persona(
+        0.12,
+        0.28,
+        7.0,
+        0.65,
+        0.110,
+        0.55,
+        0.85,
+        3.0,
+        1.3,
+        0.25,
+        0.80,
+        0.45,
+        0.9,
+        0.20,
+        0.48,
+        0.30,
+        10.0,
+        0.90,
+    ),
     # window_shopper: browses a lot, rarely buys.
-    Persona(0.28, 0.16, 7.0, 0.60, 0.040, 0.20, 0.30, 1.5, 1.5, 0.10, 0.30, 0.20, 0.4, 0.15,
-            0.18, 0.12, 0.4, 0.55),
+    Persona(
+        0.28, 0.16, 7.0, 0.60, 0.040, 0.20, 0.30, 1.5, 1.5, 0.10, 0.30, 0.20, 0.4, 0.15, 0.18, 0.12, 0.4, 0.55
+    ),
     # lapsed_buyer: bought before the window, barely visits, does not buy now.
-    Persona(0.25, 0.03, 4.0, 0.60, 0.030, 0.15, 0.00, 1.5, 1.5, 0.10, 0.40, 0.10, 0.3, 0.05,
-            0.06, 0.10, 3.0, 0.60),
+    Persona(
+        0.25, 0.03, 4.0, 0.60, 0.030, 0.15, 0.00, 1.5, 1.5, 0.10, 0.40, 0.10, 0.3, 0.05, 0.06, 0.10, 3.0, 0.60
+    ),
     # new_visitor: first visit and signup during the window.
-    Persona(0.10, 0.15, 6.0, 0.60, 0.070, 0.40, 0.60, 1.5, 1.5, 0.15, 0.50, 0.25, 0.4, 0.15,
-            0.35, 0.20, 0.0, 0.70),
+    Persona(
+        0.10, 0.15, 6.0, 0.60, 0.070, 0.40, 0.60, 1.5, 1.5, 0.15, 0.50, 0.25, 0.4, 0.15, 0.35, 0.20, 0.0, 0.70
+    ),
 )
 
 # Anonymous visitors (never registered) behave like these personas, with fewer visits.

@@ -47,7 +47,9 @@ class SessionPlan:
 
     @staticmethod
     def concat(plans: list[SessionPlan]) -> SessionPlan:
-        return SessionPlan(**{f.name: np.concatenate([getattr(p, f.name) for p in plans]) for f in fields(SessionPlan)})
+        return SessionPlan(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in plans]) for f in fields(SessionPlan)}
+        )
 
 
 def gap_filter(person: np.ndarray, start_ms: np.ndarray, blocked: np.ndarray | None = None) -> np.ndarray:
@@ -68,22 +70,28 @@ def gap_filter(person: np.ndarray, start_ms: np.ndarray, blocked: np.ndarray | N
         keep = keep[~drop]
 
 
-def organic_sessions(rng: np.random.Generator, pop: Population, window: Window,
-                     offsets: OffsetTable) -> tuple[SessionPlan, np.ndarray]:
+def organic_sessions(
+    rng: np.random.Generator, pop: Population, window: Window, offsets: OffsetTable
+) -> tuple[SessionPlan, np.ndarray]:
     """Organic visits of everyone, and each new visitor's signup time (-1 for others)."""
     n = pop.size
     persona = pop.persona
     rate = P.param("visits_per_day")[persona] * pop.activity
     rate = np.where(pop.is_registered, rate, rate * P.ANONYMOUS_VISIT_FACTOR)
     is_new = pop.is_registered & (persona == P.NEW)
-    first_visit = np.where(pop.is_registered & ~is_new, -1,
-                           diurnal_times(rng, pop.first_active_ms, pop.country, offsets))
-    first_visit = np.where(first_visit >= 0, np.clip(first_visit, window.start_ms, window.end_ms - HOUR_MS), -1)
+    first_visit = np.where(
+        pop.is_registered & ~is_new, -1, diurnal_times(rng, pop.first_active_ms, pop.country, offsets)
+    )
+    first_visit = np.where(
+        first_visit >= 0, np.clip(first_visit, window.start_ms, window.end_ms - HOUR_MS), -1
+    )
     active_from = np.where(first_visit >= 0, first_visit, window.start_ms)
     active_days = (window.end_ms - active_from) / DAY_MS
     n_sessions = rng.poisson(rate * active_days)
     person = np.repeat(np.arange(n), n_sessions)
-    t = active_from[person] + (rng.random(len(person)) * (window.end_ms - active_from[person])).astype(np.int64)
+    t = active_from[person] + (rng.random(len(person)) * (window.end_ms - active_from[person])).astype(
+        np.int64
+    )
     t = diurnal_times(rng, t, pop.country[person], offsets)
     keep = (t >= active_from[person]) & (t < window.end_ms)
     person, t = person[keep], t[keep]
@@ -115,24 +123,37 @@ def organic_sessions(rng: np.random.Generator, pop: Population, window: Window,
     return plan, signup_ms
 
 
-def _complete_plan(rng: np.random.Generator, pop: Population, person: np.ndarray, t: np.ndarray,
-                   can_login: np.ndarray, form: np.ndarray) -> SessionPlan:
+def _complete_plan(
+    rng: np.random.Generator,
+    pop: Population,
+    person: np.ndarray,
+    t: np.ndarray,
+    can_login: np.ndarray,
+    form: np.ndarray,
+) -> SessionPlan:
     m = len(person)
     persona = pop.persona[person]
     has_device = pop.devices[person, 0] >= 0
-    channel = np.where(has_device & can_login & (form == FORM_NONE)
-                       & (rng.random(m) < P.param("app_share")[persona]), APP, WEB)
+    channel = np.where(
+        has_device & can_login & (form == FORM_NONE) & (rng.random(m) < P.param("app_share")[persona]),
+        APP,
+        WEB,
+    )
     ident = np.where(channel == APP, choose_device(rng, pop, person), choose_cookie(rng, pop, person))
     mobile_octet = np.array(MOBILE_IP_FIRST_OCTETS)[rng.integers(len(MOBILE_IP_FIRST_OCTETS), size=m)]
     mobile_ip = (mobile_octet.astype(np.uint32) << 24) | rng.integers(1, 2**24 - 1, size=m).astype(np.uint32)
     ip = np.where(rng.random(m) < 0.75, pop.home_ip[person], mobile_ip)
-    login_early = np.where(channel == WEB, can_login & (rng.random(m) < P.param("p_login")[persona]),
-                           first_use_of_device(person, ident, t, channel))
+    login_early = np.where(
+        channel == WEB,
+        can_login & (rng.random(m) < P.param("p_login")[persona]),
+        first_use_of_device(person, ident, t, channel),
+    )
     ref_p = np.array([w for _, w in EXTERNAL_REFERRERS])
     referrer = rng.choice(len(ref_p), size=m, p=ref_p / ref_p.sum())
     none = np.full(m, -1, dtype=np.int64)
-    return SessionPlan(person, channel, t, ident, ip, can_login, login_early, form, none, none.copy(),
-                       none.copy(), referrer)
+    return SessionPlan(
+        person, channel, t, ident, ip, can_login, login_early, form, none, none.copy(), none.copy(), referrer
+    )
 
 
 def choose_cookie(rng: np.random.Generator, pop: Population, person: np.ndarray) -> np.ndarray:
@@ -151,7 +172,9 @@ def choose_device(rng: np.random.Generator, pop: Population, person: np.ndarray)
     return slots[np.arange(len(person)), slot]
 
 
-def first_use_of_device(person: np.ndarray, ident: np.ndarray, t: np.ndarray, channel: np.ndarray) -> np.ndarray:
+def first_use_of_device(
+    person: np.ndarray, ident: np.ndarray, t: np.ndarray, channel: np.ndarray
+) -> np.ndarray:
     """App sessions that are a person's first on that device: the app asks them to log in once."""
     key_ident = np.where(channel == APP, ident, -1)
     order = np.lexsort((t, key_ident, person))
@@ -162,11 +185,13 @@ def first_use_of_device(person: np.ndarray, ident: np.ndarray, t: np.ndarray, ch
     return result
 
 
-def mark_newsletter_forms(rng: np.random.Generator, plan: SessionPlan, candidates: np.ndarray,
-                          p_subscribe: float = 0.12) -> None:
+def mark_newsletter_forms(
+    rng: np.random.Generator, plan: SessionPlan, candidates: np.ndarray, p_subscribe: float = 0.12
+) -> None:
     """Some registered people who are not subscribed fill in the newsletter form in one of their sessions."""
-    eligible = np.flatnonzero(candidates[plan.person] & plan.can_login & (plan.channel == WEB)
-                              & (plan.form == FORM_NONE))
+    eligible = np.flatnonzero(
+        candidates[plan.person] & plan.can_login & (plan.channel == WEB) & (plan.form == FORM_NONE)
+    )
     if len(eligible) == 0:
         return
     # One random eligible session per person: shuffle, then keep the first occurrence of each person.

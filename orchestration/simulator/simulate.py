@@ -64,8 +64,14 @@ from orchestration.simulator.truth_events import APP_TYPES, TRACKER_TYPES, true_
 from orchestration.simulator.writers import FileSink
 
 EXPORT_FOLDERS = ("crm", "consent", "web", "app", "esp")
-TRUTH_FILES = ("persons.csv", "identifiers.csv", "cart_abandonments.csv", "events.parquet", "faults.csv",
-               "summary.json")
+TRUTH_FILES = (
+    "persons.csv",
+    "identifiers.csv",
+    "cart_abandonments.csv",
+    "events.parquet",
+    "faults.csv",
+    "summary.json",
+)
 _GENERATION_STEPS = 7
 
 
@@ -94,8 +100,13 @@ def simulate(config: SimulationConfig) -> SimulationReport:
     def rng(step: str) -> np.random.Generator:
         return derived_rng(config.seed, step)
 
-    bar = tqdm(total=_GENERATION_STEPS + 4 * config.days, disable=not config.progress, file=sys.stderr,
-               unit="step", desc="simulate")
+    bar = tqdm(
+        total=_GENERATION_STEPS + 4 * config.days,
+        disable=not config.progress,
+        file=sys.stderr,
+        unit="step",
+        desc="simulate",
+    )
 
     def advance(label: str) -> None:
         bar.set_postfix_str(label, refresh=False)
@@ -120,11 +131,15 @@ def simulate(config: SimulationConfig) -> SimulationReport:
     contacts.opt_in[contacts.primary_of[: pop.n_registered]] = opted_in_at_start[: pop.n_registered]
     advance("organic sessions")
 
-    consent_window = C.window_changes(rng("consent_window"), pop, opted_in_at_start, signup_ms, newsletter_ms, window)
-    timeline = C.EmailTimeline(np.zeros(pop.size, dtype=bool), C.ConsentRecords.concat([consent_history,
-                                                                                          consent_window]))
-    esp = simulate_esp(rng("esp"), pop, contacts, timeline, signup_ms, abandoned_carts(organic_events, pop),
-                       catalog, window)
+    consent_window = C.window_changes(
+        rng("consent_window"), pop, opted_in_at_start, signup_ms, newsletter_ms, window
+    )
+    timeline = C.EmailTimeline(
+        np.zeros(pop.size, dtype=bool), C.ConsentRecords.concat([consent_history, consent_window])
+    )
+    esp = simulate_esp(
+        rng("esp"), pop, contacts, timeline, signup_ms, abandoned_carts(organic_events, pop), catalog, window
+    )
     advance("email")
 
     # Email clicks become sessions unless the person is already browsing then.
@@ -132,18 +147,24 @@ def simulate(config: SimulationConfig) -> SimulationReport:
     kept = gap_filter(both.person, both.start_ms, np.arange(both.size) < organic.size)
     clicks = esp.click_sessions.take(np.sort(kept[kept >= organic.size]) - organic.size)
     sessions = SessionPlan.concat([organic, clicks])
-    click_events = generate_events(rng("click_events"), clicks, pop, catalog, window, session_offset=organic.size)
+    click_events = generate_events(
+        rng("click_events"), clicks, pop, catalog, window, session_offset=organic.size
+    )
     events = EventTable.concat([organic_events, click_events])
     advance("click sessions")
 
     current_orders, purchase_order = window_orders(rng("order_status"), events, contacts)
-    orders, order_index = combine_orders(history_orders(rng("order_history"), pop, contacts, catalog, window),
-                                         current_orders)
+    orders, order_index = combine_orders(
+        history_orders(rng("order_history"), pop, contacts, catalog, window), current_orders
+    )
     event_order = np.where(purchase_order >= 0, order_index[np.maximum(purchase_order, 0)], -1)
     consent_all = C.ConsentRecords.concat([consent_history, consent_window, esp.unsubscribes])
     updates = profile_updates(rng("contact_updates"), contacts, pop, window) + C.contact_opt_in_updates(
-        consent_all, contacts, window)
-    requests = build_requests(rng("access_logs"), events, sessions, pop, catalog.size, len(CATEGORY_NAMES), window)
+        consent_all, contacts, window
+    )
+    requests = build_requests(
+        rng("access_logs"), events, sessions, pop, catalog.size, len(CATEGORY_NAMES), window
+    )
     advance("orders and access logs")
 
     # --- exports ---
@@ -161,22 +182,38 @@ def simulate(config: SimulationConfig) -> SimulationReport:
         "consent_records": (consent_frames(consent_all, contacts, window), all_days),
     }
     for table, (frames, days) in csv_tables.items():
-        fault_rows += write_csv_table(sink, SPECS[table], frames, days, window, rng(f"faults_{table}"), rate,
-                                      drift_day if table == "crm_contacts" else None)
+        fault_rows += write_csv_table(
+            sink,
+            SPECS[table],
+            frames,
+            days,
+            window,
+            rng(f"faults_{table}"),
+            rate,
+            drift_day if table == "crm_contacts" else None,
+        )
     advance("CSV exports")
 
     renderer = Renderer(catalog, _lookups(pop, contacts, orders, esp.campaign_ids))
     web = _source_subset(events, WEB)
     app = _source_subset(events, APP)
-    ids = {name: EventIds.draw(rng(f"ids_{name}"), n) for name, n in
-           (("tracker", web.size), ("app", app.size), ("esp", esp.events.size), ("session", sessions.size))}
+    ids = {
+        name: EventIds.draw(rng(f"ids_{name}"), n)
+        for name, n in (
+            ("tracker", web.size),
+            ("app", app.size),
+            ("esp", esp.events.size),
+            ("session", sessions.size),
+        )
+    }
     message_ids = rng("message_ids").integers(0, 2**64, max(esp.n_sends, 1), dtype=np.uint64)
     web_order, app_order = event_order[web.index], event_order[app.index]
     app_offsets = offsets.offset_minutes(pop.country[app.table.person], app.table.t_ms)
 
     def make_tracker(plan, rows):
-        return tracker_frame(plan, rows, web.table, ids["tracker"], ids["session"], sessions, pop.cookie_user_agent,
-                             web_order)
+        return tracker_frame(
+            plan, rows, web.table, ids["tracker"], ids["session"], sessions, pop.cookie_user_agent, web_order
+        )
 
     def make_app(plan, rows):
         frame = app_frame(plan, rows, app.table, ids["app"], sessions, app_offsets, app_order)
@@ -187,48 +224,99 @@ def simulate(config: SimulationConfig) -> SimulationReport:
         return esp_frame(plan, rows, esp.events, ids["esp"], message_ids)
 
     hourly = (
-        ("web_tracker_events", F.plan_event_lines(rng("faults_tracker"), web.table.t_ms, window, rate, True),
-         make_tracker, renderer.tracker, _namer(TRACKER_TYPES, web.table.kind)),
-        ("app_events", F.plan_event_lines(rng("faults_app"), app.table.t_ms, window, rate, False),
-         make_app, renderer.app, _namer(APP_TYPES, app.table.kind)),
-        ("esp_events", F.plan_event_lines(rng("faults_esp"), esp.events.t_ms, window, rate, False),
-         make_esp, renderer.esp, _namer(dict(enumerate(ESP_EVENT_TYPES)), esp.events.kind)),
-        ("web_access_logs", F.plan_log_lines(rng("faults_access"), requests.t_ms, window, rate),
-         lambda plan, rows: access_frame(plan, rows, requests), renderer.access, _namer({}, requests.status)),
+        (
+            "web_tracker_events",
+            F.plan_event_lines(rng("faults_tracker"), web.table.t_ms, window, rate, True),
+            make_tracker,
+            renderer.tracker,
+            _namer(TRACKER_TYPES, web.table.kind),
+        ),
+        (
+            "app_events",
+            F.plan_event_lines(rng("faults_app"), app.table.t_ms, window, rate, False),
+            make_app,
+            renderer.app,
+            _namer(APP_TYPES, app.table.kind),
+        ),
+        (
+            "esp_events",
+            F.plan_event_lines(rng("faults_esp"), esp.events.t_ms, window, rate, False),
+            make_esp,
+            renderer.esp,
+            _namer(dict(enumerate(ESP_EVENT_TYPES)), esp.events.kind),
+        ),
+        (
+            "web_access_logs",
+            F.plan_log_lines(rng("faults_access"), requests.t_ms, window, rate),
+            lambda plan, rows: access_frame(plan, rows, requests),
+            renderer.access,
+            _namer({}, requests.status),
+        ),
     )
     for table, plan, make_frame, render, namer in hourly:
         fault_rows += write_hourly_source(
-            sink, table, plan, window, lambda rows, p=plan, m=make_frame: m(p, rows), render, namer,
-            on_day=lambda day, t=table: advance(f"{t} day {day + 1}"))
+            sink,
+            table,
+            plan,
+            window,
+            lambda rows, p=plan, m=make_frame: m(p, rows),
+            render,
+            namer,
+            on_day=lambda day, t=table: advance(f"{t} day {day + 1}"),
+        )
 
     # --- ground truth ---
     truth = config.truth_dir
     T.write_csv(truth / "persons.csv", T.persons_frame(pop, contacts, signup_ms))
-    T.write_csv(truth / "identifiers.csv", T.identifiers_frame(pop, contacts, events, sessions, esp.events.person))
-    session_ids = [T.uuid_text(int(h), int(lo)) for h, lo in zip(ids["session"].hi, ids["session"].lo, strict=True)]
+    T.write_csv(
+        truth / "identifiers.csv", T.identifiers_frame(pop, contacts, events, sessions, esp.events.person)
+    )
+    session_ids = [
+        T.uuid_text(int(h), int(lo)) for h, lo in zip(ids["session"].hi, ids["session"].lo, strict=True)
+    ]
     T.write_csv(truth / "cart_abandonments.csv", T.cart_abandonments_frame(events, catalog, session_ids))
-    T.write_events_parquet(truth / "events.parquet", [
-        *true_event_tables(renderer, "web_tracker_events", web.size, make_tracker),
-        *true_event_tables(renderer, "app_events", app.size, make_app),
-        *true_event_tables(renderer, "esp_events", esp.events.size, make_esp),
-    ])
+    T.write_events_parquet(
+        truth / "events.parquet",
+        [
+            *true_event_tables(renderer, "web_tracker_events", web.size, make_tracker),
+            *true_event_tables(renderer, "app_events", app.size, make_app),
+            *true_event_tables(renderer, "esp_events", esp.events.size, make_esp),
+        ],
+    )
     faults_frame = T.write_faults(truth / "faults.csv", fault_rows)
     advance("ground truth")
     report = SimulationReport(
-        files=dict(sorted(sink.files.items())), lines=dict(sorted(sink.lines.items())),
-        faults={name: int((faults_frame["fault_type"] == name).sum()) for name in sorted(set(F.FAULT_NAMES.values())
-                                                                                          | {"schema_drift"})},
-        persons=pop.size, registered_persons=pop.n_registered, contacts=contacts.size,
+        files=dict(sorted(sink.files.items())),
+        lines=dict(sorted(sink.lines.items())),
+        faults={
+            name: int((faults_frame["fault_type"] == name).sum())
+            for name in sorted(set(F.FAULT_NAMES.values()) | {"schema_drift"})
+        },
+        persons=pop.size,
+        registered_persons=pop.n_registered,
+        contacts=contacts.size,
         true_events={"web_tracker_events": web.size, "app_events": app.size, "esp_events": esp.events.size},
         bytes_written=sink.bytes,
     )
-    T.write_summary(truth / "summary.json", {
-        "config": config.public_dict(), "persons": report.persons, "registered_persons": report.registered_persons,
-        "anonymous_persons": pop.size - pop.n_registered, "contacts": report.contacts, "orders": orders.size,
-        "orders_in_window": int((orders.t_ms >= window.start_ms).sum()), "sessions": sessions.size,
-        "files": report.files, "lines": report.lines, "faults": report.faults, "true_events": report.true_events,
-        "access_log_requests": requests.size, "bytes_written": report.bytes_written,
-    })
+    T.write_summary(
+        truth / "summary.json",
+        {
+            "config": config.public_dict(),
+            "persons": report.persons,
+            "registered_persons": report.registered_persons,
+            "anonymous_persons": pop.size - pop.n_registered,
+            "contacts": report.contacts,
+            "orders": orders.size,
+            "orders_in_window": int((orders.t_ms >= window.start_ms).sum()),
+            "sessions": sessions.size,
+            "files": report.files,
+            "lines": report.lines,
+            "faults": report.faults,
+            "true_events": report.true_events,
+            "access_log_requests": requests.size,
+            "bytes_written": report.bytes_written,
+        },
+    )
     bar.close()
     renderer.con.close()
     report.wall_seconds = round(time.perf_counter() - started, 3)
@@ -264,19 +352,31 @@ def _lookups(pop, contacts, orders, campaign_ids: list[str]) -> dict[str, pd.Dat
     emails = np.array(contacts.text["email"], dtype=object)
     n_reg = pop.n_registered
     return {
-        "persons": pd.DataFrame({
-            "idx": np.arange(pop.size),
-            "user_id": np.where(has_contact, contacts.contact_ids[np.maximum(primary, 0)], None),
-            "email": np.where(has_contact, emails[np.maximum(primary, 0)], None),
-            # ESPs store addresses trimmed and lower-cased.
-            "esp_email": [contacts.canonical_email(p) if p < n_reg else None for p in range(pop.size)],
-            "email_client": pop.email_client,
-        }),
+        "persons": pd.DataFrame(
+            {
+                "idx": np.arange(pop.size),
+                "user_id": np.where(has_contact, contacts.contact_ids[np.maximum(primary, 0)], None),
+                "email": np.where(has_contact, emails[np.maximum(primary, 0)], None),
+                # ESPs store addresses trimmed and lower-cased.
+                "esp_email": [contacts.canonical_email(p) if p < n_reg else None for p in range(pop.size)],
+                "email_client": pop.email_client,
+            }
+        ),
         "cookies": pd.DataFrame({"idx": np.arange(len(pop.cookie_ids)), "anonymous_id": pop.cookie_ids}),
-        "devices": pd.DataFrame({"idx": np.arange(len(pop.device_ids)), "device_id": pop.device_ids,
-                                 "platform": np.where(pop.device_platform == 0, "ios", "android"),
-                                 "app_version": pop.device_app_version}),
-        "order_totals": pd.DataFrame({"idx": np.arange(orders.size), "order_id": orders.order_ids,
-                                      "revenue_cents": orders.totals_cents()}),
+        "devices": pd.DataFrame(
+            {
+                "idx": np.arange(len(pop.device_ids)),
+                "device_id": pop.device_ids,
+                "platform": np.where(pop.device_platform == 0, "ios", "android"),
+                "app_version": pop.device_app_version,
+            }
+        ),
+        "order_totals": pd.DataFrame(
+            {
+                "idx": np.arange(orders.size),
+                "order_id": orders.order_ids,
+                "revenue_cents": orders.totals_cents(),
+            }
+        ),
         "campaigns": pd.DataFrame({"idx": np.arange(len(campaign_ids)), "campaign_id": campaign_ids}),
     }
