@@ -81,7 +81,8 @@ def print_warehouse_summary(db_path: Path) -> None:
             print("\nload issues (raw.load_issues):")
             print(_table(["issue", "files"], rows))
         staging = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'staging' order by 1"
+            "select table_name from information_schema.tables "
+            "where table_schema = 'staging' and table_name like 'stg%' order by 1"
         ).fetchall()
         if staging:
             counts = [
@@ -91,11 +92,14 @@ def print_warehouse_summary(db_path: Path) -> None:
             print("\nstaging models (schema staging):")
             print(_table(["model", "rows"], counts))
             rows = []
-            for (name,) in staging:
-                if name.endswith("_quarantine"):
-                    rows += con.execute(
-                        f"select '{name}', rejection_reason, count(*) from staging.\"{name}\" group by 2 order by 2"
-                    ).fetchall()
+            quarantines = con.execute(
+                "select table_name from information_schema.columns "
+                "where table_schema = 'staging' and column_name = 'rejection_reason' and table_name like 'stg%'"
+            ).fetchall()
+            for (name,) in sorted(quarantines):
+                rows += con.execute(
+                    f"select '{name}', rejection_reason, count(*) from staging.\"{name}\" group by 2 order by 2"
+                ).fetchall()
             if rows:
                 print("\nquarantined in staging:")
                 print(_table(["model", "reason", "rows"], rows))

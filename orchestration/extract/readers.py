@@ -128,11 +128,15 @@ def read_csv_typed(
         "select *, row_number() over (order by rowid) as _k from _good_raw"
     )
     con.execute("drop table _good_raw")
+    # A row with a missing or surplus field usually fails a cast too; the structural error is the cause.
     rejected = con.execute(
         """
         select line,
-               string_agg(distinct lower(replace(error_type, ' ', '_')), ',' order by
-                          lower(replace(error_type, ' ', '_'))) as error_type,
+               case when bool_or(error_type = 'MISSING COLUMNS') then 'missing_columns'
+                    when bool_or(error_type = 'TOO MANY COLUMNS') then 'too_many_columns'
+                    when bool_or(error_type = 'INVALID ENCODING') then 'invalid_encoding'
+                    when bool_or(error_type = 'CAST') then 'cast'
+                    else lower(replace(min(error_type), ' ', '_')) end as error_type,
                string_agg(distinct error_message, '; ' order by error_message) as reason
         from _rejects group by line order by line
         """
