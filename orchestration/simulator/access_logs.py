@@ -51,6 +51,19 @@ USER_AGENTS: tuple[str, ...] = (*(ua for ua, _, _ in BROWSER_USER_AGENTS), *(ua 
 _ASSET_BASE = len(ACTION_PATHS)
 _BROKEN_BASE = _ASSET_BASE + len(STATIC_ASSETS)
 _CRAWLER_PATH_BASE = _BROKEN_BASE + len(BROKEN_PATHS)
+_DTYPES = {
+    "method": np.int8,
+    "path_kind": np.int8,
+    "page_kind": np.int8,
+    "page_arg": np.int32,
+    "page_campaign": np.int16,
+    "status": np.int16,
+    "bytes": np.int32,
+    "ref_kind": np.int8,
+    "ref_arg": np.int32,
+    "ref_campaign": np.int16,
+    "http2": bool,
+}
 
 
 @dataclass
@@ -96,11 +109,11 @@ def _block(n: int, **columns) -> dict[str, np.ndarray]:
     )
     out = {}
     for name, default in defaults.items():
-        value = columns.get(name, default)
-        out[name] = (
-            np.broadcast_to(np.asarray(value), (n,)).copy() if np.ndim(value) == 0 else np.asarray(value)
-        )
-    out["t_ms"], out["ip"], out["user_agent"] = columns["t_ms"], columns["ip"], columns["user_agent"]
+        value = np.asarray(columns.get(name, default), dtype=_DTYPES[name])
+        out[name] = np.broadcast_to(value, (n,)).copy() if value.ndim == 0 else value
+    out["t_ms"] = np.asarray(columns["t_ms"], dtype=np.int64)
+    out["ip"] = np.asarray(columns["ip"], dtype=np.uint32)
+    out["user_agent"] = np.asarray(columns["user_agent"], dtype=np.int16)
     return out
 
 
@@ -185,8 +198,8 @@ def build_requests(
     first_page = e.ref_kind[views] == PG_EXTERNAL
     n_assets = np.where(
         first_page,
-        np.minimum(2 + rng.poisson(1.0, len(views)), len(STATIC_ASSETS)),
-        np.minimum(rng.poisson(0.15, len(views)), len(STATIC_ASSETS)),
+        np.minimum(1 + rng.poisson(0.8, len(views)), len(STATIC_ASSETS)),
+        np.minimum(rng.poisson(0.1, len(views)), len(STATIC_ASSETS)),
     )
     owner = np.repeat(views, n_assets)
     slot = np.arange(len(owner)) - np.repeat(np.r_[0, np.cumsum(n_assets)[:-1]], n_assets)
@@ -226,7 +239,7 @@ def build_requests(
         )
     )
     human = sum(len(b["t_ms"]) for b in blocks)
-    blocks.append(_crawler_block(rng, max(1, int(0.08 * human)), n_products, n_categories, window))
+    blocks.append(_crawler_block(rng, max(1, int(0.06 * human)), n_products, n_categories, window))
     merged = {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
     keep = (merged["t_ms"] >= window.start_ms) & (merged["t_ms"] < window.end_ms)
     order = np.argsort(merged["t_ms"][keep], kind="stable")

@@ -39,6 +39,20 @@ _NO_TIME = np.iinfo(np.int64).max
 _LATER_PAGES = np.array([PG_CATEGORY, PG_SEARCH, PG_HOME, PG_SALE, PG_ACCOUNT, PG_CART])
 _LATER_PAGE_P = np.array([0.45, 0.20, 0.15, 0.10, 0.05, 0.05])
 _TERMS_PER_CATEGORY = 3
+_DTYPES = {
+    "t_ms": np.int64,
+    "channel": np.int8,
+    "kind": np.int8,
+    "quantity": np.int16,
+    "form": np.int8,
+    "button": np.int8,
+    "page_kind": np.int8,
+    "page_campaign": np.int16,
+    "ref_kind": np.int8,
+    "ref_campaign": np.int16,
+    "user_known": bool,
+    "email_known": bool,
+}
 
 
 @dataclass
@@ -61,6 +75,11 @@ class EventTable:
     ref_campaign: np.ndarray
     user_known: np.ndarray  # after login: user_id is sent
     email_known: np.ndarray  # after login or a form: email is sent
+
+    def __post_init__(self) -> None:
+        # Millions of rows: the narrowest type that holds each column keeps memory to a few hundred MB.
+        for f in fields(self):
+            setattr(self, f.name, np.asarray(getattr(self, f.name), dtype=_DTYPES.get(f.name, np.int32)))
 
     @property
     def size(self) -> int:
@@ -257,7 +276,7 @@ def generate_events(
     price = np.where(merged["product"] >= 0, catalog.price_cents[np.maximum(merged["product"], 0)], 0)
     identified_t = np.minimum(login_t, form_t)
     return EventTable(
-        session=(s + session_offset).astype(np.int64),
+        session=s + session_offset,
         person=plan.person[s],
         channel=plan.channel[s],
         t_ms=t,

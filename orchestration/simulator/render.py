@@ -93,7 +93,7 @@ def _case(column: str, names: dict[int, str]) -> str:
 class Renderer:
     def __init__(self, catalog: Catalog, lookups: dict[str, pd.DataFrame]):
         self.con = duckdb.connect()
-        self.con.execute("SET threads = 2; SET TimeZone = 'UTC'")
+        self.con.execute("SET threads = 2; SET TimeZone = 'UTC'; SET enable_progress_bar = false")
         paths = page_paths(catalog)
         tables = {
             "pages": pd.DataFrame(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -182,10 +183,11 @@ def cart_abandonments_frame(events: E.EventTable, catalog: Catalog, session_ids:
     )
 
 
-def write_events_parquet(path: Path, tables: list[pa.Table]) -> None:
+def write_events_parquet(path: Path, tables: Iterable[pa.Table]) -> None:
+    """Streams the tables (chunks of a million events) so they never sit in memory together."""
     with pq.ParquetWriter(path, EVENTS_SCHEMA, compression="zstd") as writer:
         for table in tables:
-            writer.write_table(table.cast(EVENTS_SCHEMA), row_group_size=1_000_000)
+            writer.write_table(table.cast(EVENTS_SCHEMA))
 
 
 def write_faults(path: Path, rows: list[tuple]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from orchestration.simulator import faults as F
 from orchestration.simulator.config import ESP_EVENT_TYPES
 from orchestration.simulator.render import Renderer, _case, _uuid
 
-_CHUNK = 1_000_000
+_CHUNK = 250_000  # events per query and parquet row group: bounded memory
 TRACKER_TYPES = {
     E.K_PAGE: "page_view",
     E.K_PRODUCT: "product_view",
