@@ -157,13 +157,19 @@ def _line_numbers(hour: np.ndarray) -> np.ndarray:
 
 
 def garble_json(line: str, param: float, cut: float) -> tuple[str, str]:
-    """An NDJSON line that no longer parses: cut short, single-quoted, or with trailing garbage."""
+    """An NDJSON line that no longer parses: cut short, single-quoted, a lost comma or a stray brace.
+
+    Every variant is rejected by strict parsers (Python's json) and lenient ones (DuckDB's json_valid,
+    which accepts trailing commas, so a trailing comma is not used).
+    """
     if param < 0.6:
         at = max(1, min(len(line) - 1, int(len(line) * (0.1 + 0.85 * cut))))
         return line[:at], f"truncated at character {at}"
     if param < 0.8:
         return line.replace('"', "'"), "single quotes instead of double quotes"
-    return line + "}" if cut < 0.5 else line[:-1] + ",}", "trailing garbage after the object"
+    if param < 0.9:
+        return line.replace(',"', ' "', 1), "missing comma between fields"
+    return line + "}", "stray closing brace after the object"
 
 
 def truncate_log_line(line: str, cut: float) -> tuple[str, str]:
