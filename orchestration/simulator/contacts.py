@@ -230,7 +230,7 @@ def daily_contact_frames(
 
     A contact appears at most once per file, in its state at the end of that day (the export time).
     """
-    text = {name: list(values) for name, values in contacts.text.items()}
+    text = {name: np.array(values, dtype=object) for name, values in contacts.text.items()}
     opt_in = contacts.opt_in.copy()
     updated = contacts.updated_ms.copy()
     by_day: dict[int, list[ContactUpdate]] = {}
@@ -254,7 +254,7 @@ def daily_contact_frames(
         rows = rows[np.argsort(contacts.contact_ids[rows].astype(str), kind="stable")]
         frame = pd.DataFrame({"contact_id": contacts.contact_ids[rows]})
         for name in TEXT_FIELDS:
-            frame[name] = np.array(text[name], dtype=object)[rows]
+            frame[name] = text[name][rows]
         frame["created_at"] = contacts.created_ms[rows]
         frame["updated_at"] = updated[rows]
         frame["marketing_opt_in"] = opt_in[rows]
