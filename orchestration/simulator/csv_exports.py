@@ -24,6 +24,12 @@ BAD_VALUES = {
     "boolean": ("maybe", "ja", "oui"),
 }
 DRIFT_COLUMN = "loyalty_tier"
+# What follows the unquoted comma of a csv_too_many_fields row, per text column.
+COMMA_SUFFIXES = {
+    "street": ("Hinterhaus", "2. OG", "c/o Meier", "Apt. 4"),
+    "name": ("waterproof", "set of 2", "limited edition"),
+    "source": ("double_opt_in", "v2"),
+}
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,8 @@ def _fault_line(
         if spec.typed.get(column) == "amount":
             value = value.replace(".", ",")  # a decimal comma, unquoted
         else:
-            value = f"{value}, {('Hinterhaus', '2. OG', 'c/o Meier', 'v2')[int(param * 4)]}"
+            suffixes = COMMA_SUFFIXES[column]
+            value = f"{value}, {suffixes[int(param * len(suffixes))]}"
         fields = [value if c == column else quote_csv(values[c]) for c in columns]
         return ",".join(fields), f"unquoted comma in {column}: {value}"
     typed = list(spec.typed)

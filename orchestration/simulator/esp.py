@@ -25,8 +25,8 @@ from orchestration.simulator.events import (
     PG_HOME,
     PG_PRODUCT,
     EventTable,
-    _choose_categories,
-    _choose_products,
+    choose_categories,
+    choose_products,
 )
 from orchestration.simulator.people import Population
 from orchestration.simulator.reference_web import GMAIL_CLIENT, REFERRER_URLS
@@ -215,8 +215,8 @@ def _outcomes(rng, pop, catalog, person, t, kind, campaign, link_arg, send, wind
     )
     picked = np.where(
         link_kind == PG_PRODUCT,
-        _choose_products(rng, pop, catalog, person),
-        _choose_categories(rng, pop, person),
+        choose_products(rng, pop, catalog, person),
+        choose_categories(rng, pop, person),
     )
     link = np.where(kind == CART_REMINDER, link_arg, np.where(link_kind == PG_HOME, -1, picked))
     rows = [

@@ -95,7 +95,7 @@ class EventTable:
         )
 
 
-def _choose_categories(rng: np.random.Generator, pop: Population, person: np.ndarray) -> np.ndarray:
+def choose_categories(rng: np.random.Generator, pop: Population, person: np.ndarray) -> np.ndarray:
     """Mostly one of the person's favourite categories, sometimes anything."""
     fav = pop.favourites[person]
     n_fav = (fav >= 0).sum(axis=1)
@@ -105,12 +105,12 @@ def _choose_categories(rng: np.random.Generator, pop: Population, person: np.nda
     return np.where(rng.random(len(person)) < 0.8, own, other)
 
 
-def _choose_products(
+def choose_products(
     rng: np.random.Generator, pop: Population, catalog: Catalog, person: np.ndarray
 ) -> np.ndarray:
     persona = pop.persona[person]
     position = rng.beta(P.param("price_beta_a")[persona], P.param("price_beta_b")[persona])
-    product = catalog.pick(_choose_categories(rng, pop, person), position)
+    product = catalog.pick(choose_categories(rng, pop, person), position)
     focus = pop.focus_product[person]
     return np.where((focus >= 0) & (rng.random(len(person)) < 0.5), focus, product)
 
@@ -148,14 +148,14 @@ def generate_events(
         PG_PRODUCT,
         rng.choice(np.array([PG_HOME, PG_CATEGORY, PG_SALE]), size=m, p=[0.55, 0.3, 0.15]),
     )
-    category = _choose_categories(rng, pop, v_person)
+    category = choose_categories(rng, pop, v_person)
     page_arg = np.where(page_kind == PG_CATEGORY, category, -1)
     page_arg = np.where(
         page_kind == PG_SEARCH,
         category * _TERMS_PER_CATEGORY + rng.integers(_TERMS_PER_CATEGORY, size=len(vs)),
         page_arg,
     )
-    page_arg = np.where(page_kind == PG_PRODUCT, _choose_products(rng, pop, catalog, v_person), page_arg)
+    page_arg = np.where(page_kind == PG_PRODUCT, choose_products(rng, pop, catalog, v_person), page_arg)
     # Email clicks land where the link pointed; signups go through the registration page.
     landing_p, landing_c = plan.landing_product, plan.landing_category
     fv = first_view

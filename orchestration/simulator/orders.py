@@ -15,7 +15,7 @@ from orchestration.simulator import personas as P
 from orchestration.simulator.catalog import Catalog
 from orchestration.simulator.config import DAY_MS, HOUR_MS, Window
 from orchestration.simulator.contacts import YEAR_MS, ContactTable
-from orchestration.simulator.events import K_CART, K_PURCHASE, EventTable, _choose_products
+from orchestration.simulator.events import K_CART, K_PURCHASE, EventTable, choose_products
 from orchestration.simulator.people import Population
 from orchestration.simulator.sessions import APP
 
@@ -87,7 +87,7 @@ def history_orders(
     t = lo[person] + (rng.random(len(person)) * (hi[person] - lo[person])).astype(np.int64)
     n_items = 1 + rng.poisson(_EXTRA_ITEMS[persona[person]])
     item_order = np.repeat(np.arange(len(person)), n_items)
-    item_product = _choose_products(rng, pop, catalog, person[item_order])
+    item_product = choose_products(rng, pop, catalog, person[item_order])
     multi = rng.random(len(item_order)) < P.param("p_multi_quantity")[persona[person[item_order]]]
     quantity = 1 + multi * (1 + rng.poisson(0.4, len(item_order)))
     # Bargain hunters bought much of their history on sale.

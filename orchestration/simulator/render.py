@@ -57,7 +57,7 @@ def page_paths(catalog: Catalog) -> dict[int, str | None]:
     return paths
 
 
-def _uuid(hi: str, lo: str) -> str:
+def sql_uuid(hi: str, lo: str) -> str:
     return (
         f"printf('%08x-%04x-4%03x-%04x-%012x', {hi} >> 32, ({hi} >> 16) & 65535::UBIGINT, "
         f"{hi} & 4095::UBIGINT, (({lo} >> 48) & 16383::UBIGINT) | 32768::UBIGINT, "
@@ -85,7 +85,7 @@ _PAGE_JOINS = """
     LEFT JOIN campaigns rc ON rc.idx = d.ref_campaign"""
 
 
-def _case(column: str, names: dict[int, str]) -> str:
+def sql_case(column: str, names: dict[int, str]) -> str:
     whens = " ".join(f"WHEN {code} THEN '{name}'" for code, name in names.items())
     return f"CASE {column} {whens} END"
 
@@ -161,11 +161,11 @@ class Renderer:
             ELSE '{{}}'::JSON END"""
         sql = f"""
         SELECT to_json(struct_pack(
-            event_id := {_uuid("d.hi", "d.lo")},
-            event_type := coalesce(u.name, {_case("d.kind", types)}),
+            event_id := {sql_uuid("d.hi", "d.lo")},
+            event_type := coalesce(u.name, {sql_case("d.kind", types)}),
             occurred_at := CASE WHEN d.tz = 0 THEN strftime({_TS}, '%Y-%m-%dT%H:%M:%S.%gZ') ELSE {_LOCAL_TS} END,
             anonymous_id := ck.anonymous_id,
-            session_id := {_uuid("d.s_hi", "d.s_lo")},
+            session_id := {sql_uuid("d.s_hi", "d.s_lo")},
             user_id := CASE WHEN d.user_known THEN pe.user_id END,
             email := CASE WHEN d.email_known THEN pe.email END,
             page_url := {_url("pg", "pc")},
@@ -209,14 +209,14 @@ class Renderer:
         }
         sql = f"""
         SELECT to_json(struct_pack(
-            event_id := upper({_uuid("d.hi", "d.lo")}),
-            event_name := coalesce(u.name, {_case("d.kind", names)}),
+            event_id := upper({sql_uuid("d.hi", "d.lo")}),
+            event_name := coalesce(u.name, {sql_case("d.kind", names)}),
             timestamp := {_LOCAL_TS},
             device_id := dv.device_id,
             user_id := CASE WHEN d.user_known THEN pe.user_id END,
             platform := dv.platform,
             app_version := dv.app_version,
-            screen := {_case("d.page_kind", screens)},
+            screen := {sql_case("d.page_kind", screens)},
             product_id := pr.product_id,
             price := pr.price,
             quantity := CASE WHEN d.kind = {E.K_CART} THEN d.quantity END,
@@ -237,7 +237,7 @@ class Renderer:
         sql = f"""
         SELECT to_json(struct_pack(
             event_id := printf('%016x%08x', d.hi, d.lo >> 32),
-            event := coalesce(u.name, {_case("d.kind", kinds)}),
+            event := coalesce(u.name, {sql_case("d.kind", kinds)}),
             timestamp := (d.t_ms // 1000)::BIGINT,
             email := pe.esp_email,
             campaign_id := c.campaign_id,

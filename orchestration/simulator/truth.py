@@ -43,7 +43,7 @@ EVENTS_SCHEMA = pa.schema(
 
 
 def uuid_text(hi: int, lo: int) -> str:
-    """The same v4-shaped UUID the exports carry (see ``render._uuid``)."""
+    """The same v4-shaped UUID the exports carry (see ``render.sql_uuid``)."""
     return (
         f"{hi >> 32:08x}-{(hi >> 16) & 0xFFFF:04x}-4{hi & 0xFFF:03x}-{((lo >> 48) & 0x3FFF) | 0x8000:04x}-"
         f"{lo & 0xFFFFFFFFFFFF:012x}"

@@ -14,7 +14,7 @@ import pyarrow as pa
 from orchestration.simulator import events as E
 from orchestration.simulator import faults as F
 from orchestration.simulator.config import ESP_EVENT_TYPES
-from orchestration.simulator.render import Renderer, _case, _uuid
+from orchestration.simulator.render import Renderer, sql_case, sql_uuid
 
 _CHUNK = 250_000  # events per query and parquet row group: bounded memory
 TRACKER_TYPES = {
@@ -45,23 +45,23 @@ def clean_plan(n: int) -> F.LinePlan:
 
 def _sql(source: str) -> str:
     if source == "web_tracker_events":
-        return f"""SELECT {_uuid("d.hi", "d.lo")} AS event_id, '{source}' AS source,
-            {_case("d.kind", TRACKER_TYPES)} AS event_type, d.t_ms AS occurred_at, d.person + 1 AS person_id,
+        return f"""SELECT {sql_uuid("d.hi", "d.lo")} AS event_id, '{source}' AS source,
+            {sql_case("d.kind", TRACKER_TYPES)} AS event_type, d.t_ms AS occurred_at, d.person + 1 AS person_id,
             ck.anonymous_id, NULL AS device_id, CASE WHEN d.email_known THEN pe.email END AS email,
-            CASE WHEN d.user_known THEN pe.user_id END AS user_id, {_uuid("d.s_hi", "d.s_lo")} AS session_id,
+            CASE WHEN d.user_known THEN pe.user_id END AS user_id, {sql_uuid("d.s_hi", "d.s_lo")} AS session_id,
             pr.product_id, o.order_id, pc.campaign_id
             FROM d LEFT JOIN cookies ck ON ck.idx = d.cookie LEFT JOIN persons pe ON pe.idx = d.person
             LEFT JOIN products pr ON pr.idx = d.product LEFT JOIN orders o ON o.idx = d.order_idx
             LEFT JOIN campaigns pc ON pc.idx = d.page_campaign ORDER BY d.ord"""
     if source == "app_events":
-        return f"""SELECT upper({_uuid("d.hi", "d.lo")}) AS event_id, '{source}' AS source,
-            {_case("d.kind", APP_TYPES)} AS event_type, d.t_ms AS occurred_at, d.person + 1 AS person_id,
+        return f"""SELECT upper({sql_uuid("d.hi", "d.lo")}) AS event_id, '{source}' AS source,
+            {sql_case("d.kind", APP_TYPES)} AS event_type, d.t_ms AS occurred_at, d.person + 1 AS person_id,
             NULL AS anonymous_id, dv.device_id, NULL AS email, CASE WHEN d.user_known THEN pe.user_id END AS user_id,
-            {_uuid("d.s_hi", "d.s_lo")} AS session_id, pr.product_id, o.order_id, NULL AS campaign_id
+            {sql_uuid("d.s_hi", "d.s_lo")} AS session_id, pr.product_id, o.order_id, NULL AS campaign_id
             FROM d LEFT JOIN devices dv ON dv.idx = d.device LEFT JOIN persons pe ON pe.idx = d.person
             LEFT JOIN products pr ON pr.idx = d.product LEFT JOIN orders o ON o.idx = d.order_idx ORDER BY d.ord"""
     return f"""SELECT printf('%016x%08x', d.hi, d.lo >> 32) AS event_id, '{source}' AS source,
-        {_case("d.kind", dict(enumerate(ESP_EVENT_TYPES)))} AS event_type, d.t_ms AS occurred_at,
+        {sql_case("d.kind", dict(enumerate(ESP_EVENT_TYPES)))} AS event_type, d.t_ms AS occurred_at,
         d.person + 1 AS person_id, NULL AS anonymous_id, NULL AS device_id, pe.esp_email AS email,
         NULL AS user_id, NULL AS session_id, pr.product_id, NULL AS order_id, c.campaign_id
         FROM d LEFT JOIN persons pe ON pe.idx = d.person LEFT JOIN campaigns c ON c.idx = d.campaign
