@@ -62,9 +62,30 @@ def _cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    """The whole warehouse: staging, then probabilistic matching, then everything after it.
+
+    With dbt arguments (e.g. ``-s tag:segment+``) it is one plain ``dbt build`` with them.
+    """
     from orchestration.dbt_runner import run_dbt
 
-    return 0 if run_dbt(["build", *args.dbt_args], settings) else 1
+    if args.dbt_args:
+        return 0 if run_dbt(["build", *args.dbt_args], settings) else 1
+    if not run_dbt(["build", "-s", "staging"], settings):
+        return 1
+    if _cmd_match(args, settings) != 0:
+        return 1
+    return 0 if run_dbt(["build", "--exclude", "staging"], settings) else 1
+
+
+def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.steps.crm_matching import run_crm_matching
+
+    run = run_crm_matching(settings.duckdb_path)
+    print(
+        f"probabilistic matching: {run.contacts:,} CRM contacts, {run.pairs:,} pairs at p >= {run.match_threshold} "
+        f"({run.seconds:.1f} s) -> ml.crm_contact_matches"
+    )
+    return 0
 
 
 def _cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
@@ -135,8 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(func=_cmd_load)
 
     build = sub.add_parser("build", help="dbt build (extra arguments go to dbt, e.g. -s staging)")
-    build.add_argument("dbt_args", nargs=argparse.REMAINDER)
-    build.set_defaults(func=_cmd_build)
+    build.set_defaults(func=_cmd_build, dbt_args=[])
+
+    match = sub.add_parser("match", help="probabilistic matching of CRM duplicates (Splink) into ml.*")
+    match.set_defaults(func=_cmd_match)
 
     summary = sub.add_parser("summary", help="what the warehouse holds: files, rows, quarantine, staging")
     summary.set_defaults(func=_cmd_summary)
@@ -152,7 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "build":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "build":
+        args.dbt_args = extra  # everything after `tailor build` goes to dbt
     settings = load_settings()
     settings.export_for_subprocesses()
     return args.func(args, settings)

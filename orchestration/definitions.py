@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.dbt import tailor_dbt_models
+from orchestration.defs.dbt import dbt_staging_models, dbt_warehouse_models
 from orchestration.defs.extract import raw_tables
+from orchestration.defs.ml import crm_contact_matches
 from orchestration.defs.resources import build_resources
 from orchestration.settings import load_settings
 
@@ -13,6 +14,6 @@ settings = load_settings()
 settings.export_for_subprocesses()  # dbt subprocesses read TAILOR_DUCKDB_PATH
 
 defs = dg.Definitions(
-    assets=[raw_tables, tailor_dbt_models],
+    assets=[raw_tables, dbt_staging_models, crm_contact_matches, dbt_warehouse_models],
     resources=build_resources(settings),
 )

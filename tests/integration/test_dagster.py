@@ -2,8 +2,9 @@
 
 import dagster as dg
 
-from orchestration.defs.dbt import tailor_dbt_models
+from orchestration.defs.dbt import dbt_staging_models, dbt_warehouse_models
 from orchestration.defs.extract import raw_tables
+from orchestration.defs.ml import crm_contact_matches
 from orchestration.defs.resources import build_resources
 from orchestration.extract.sources import SOURCES
 from orchestration.simulator import SimulationConfig, simulate
@@ -20,6 +21,8 @@ def test_code_location_loads_and_links_raw_to_staging():
     # dbt sources are mapped onto the loader's assets: lineage is continuous.
     base = graph.get(dg.AssetKey(["staging", "base_web__tracker_events"]))
     assert dg.AssetKey(["raw", "web_tracker_events"]) in base.parent_keys
+    observations = graph.get(dg.AssetKey(["intermediate", "int_identity__observations"]))
+    assert dg.AssetKey(["ml", "crm_contact_matches"]) in observations.parent_keys
 
 
 def test_materializing_everything_loads_and_builds(tailor_home, tmp_path):
@@ -35,7 +38,9 @@ def test_materializing_everything_loads_and_builds(tailor_home, tmp_path):
     )
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
-        [raw_tables, tailor_dbt_models], resources=build_resources(tailor_home), instance=instance
+        [raw_tables, dbt_staging_models, crm_contact_matches, dbt_warehouse_models],
+        resources=build_resources(tailor_home),
+        instance=instance,
     )
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}

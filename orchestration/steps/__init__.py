@@ -1,0 +1,1 @@
+"""Python steps that run between dbt invocations (no Dagster import): they read staging, write ``ml.*``."""
