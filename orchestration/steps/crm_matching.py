@@ -58,6 +58,7 @@ def run_crm_matching(db_path: Path | str, config: MatchingConfig | None = None) 
     pairs = result.pairs.assign(run_id=run.run_id, matched_at=now)
     con = duckdb.connect(str(db_path))
     try:
+        con.register("pairs_frame", pairs)
         con.execute("create schema if not exists ml")
         con.execute("begin transaction")
         con.execute("drop table if exists ml.crm_contact_matches")
@@ -65,7 +66,7 @@ def run_crm_matching(db_path: Path | str, config: MatchingConfig | None = None) 
             "create table ml.crm_contact_matches as select contact_id_l::varchar as contact_id_l, "
             "contact_id_r::varchar as contact_id_r, match_probability::double as match_probability, "
             "match_weight::double as match_weight, run_id::varchar as run_id, matched_at::timestamptz as matched_at "
-            "from pairs"
+            "from pairs_frame"
         )
         con.execute(
             "create table if not exists ml.crm_contact_match_runs (run_id varchar, contacts bigint, pairs bigint, "
