@@ -25,6 +25,15 @@ def _jw(left: str, right: str, threshold: float) -> str:
     return f"jaro_winkler_similarity({left}, {right}) >= {threshold}"
 
 
+def _one_edit(left: str, right: str) -> str:
+    """At most one typed character wrong, missing, extra, or two swapped (Damerau-Levenshtein <= 1).
+
+    DuckDB's damerau_levenshtein is several times slower than levenshtein, and a swap is levenshtein
+    2, so the cheap test runs first and lets only near-equal pairs through to the costly one.
+    """
+    return f"(levenshtein({left}, {right}) <= 2 and damerau_levenshtein({left}, {right}) <= 1)"
+
+
 def _level(sql: str, label: str) -> cll.CustomLevel:
     return cll.CustomLevel(sql, label_for_charts=label)
 
@@ -84,9 +93,7 @@ def phone_comparison() -> cl.CustomComparison:
     levels = [
         cll.NullLevel("phone_national"),
         cll.ExactMatchLevel("phone_national"),
-        cll.DamerauLevenshteinLevel("phone_national", 1).configure(
-            label_for_charts="one digit off or swapped"
-        ),
+        _level(_one_edit("phone_national_l", "phone_national_r"), "one digit off or two swapped"),
         cll.ElseLevel(),
     ]
     return cl.CustomComparison(levels, output_column_name="phone", comparison_description="phone number")
@@ -99,13 +106,18 @@ def address_comparison() -> cl.CustomComparison:
     three), so separate comparisons would add the same evidence up to three times and merge households.
     """
     # Word overlap catches reordered address lines ("chant street durraween" / "durraween chant street")
-    # that defeat Jaro-Winkler, which reads the text left to right.
-    words_l, words_r = "string_split(street_l, ' ')", "string_split(street_r, ' ')"
+    # that defeat Jaro-Winkler, which reads the text left to right. street_words holds each contact's
+    # distinct words without street types ("street", "road"), so the cheap list_has_any test is false
+    # for most pairs and spares them the costly intersection.
+    words_l, words_r = "street_words_l", "street_words_r"
     word_jaccard = (
         f"len(list_intersect({words_l}, {words_r})) / len(list_distinct(list_concat({words_l}, {words_r})))"
     )
-    street_agrees = f"(street_l = street_r or {_jw('street_l', 'street_r', STREET_JW)} or {word_jaccard} >= {STREET_WORD_JACCARD})"
-    postcode_agrees = "(postcode_l = postcode_r or damerau_levenshtein(postcode_l, postcode_r) <= 1)"
+    street_agrees = (
+        f"(street_l = street_r or {_jw('street_l', 'street_r', STREET_JW)}"
+        f" or (list_has_any({words_l}, {words_r}) and {word_jaccard} >= {STREET_WORD_JACCARD}))"
+    )
+    postcode_agrees = f"(postcode_l = postcode_r or {_one_edit('postcode_l', 'postcode_r')})"
     city_agrees = f"(city_l = city_r or {_jw('city_l', 'city_r', CITY_JW)})"
     side_has_no_address = "(street_{s} is null and postcode_{s} is null and city_{s} is null)"
     levels = [

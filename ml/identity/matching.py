@@ -79,7 +79,8 @@ class MatchingConfig:
     deterministic_rules: tuple[str, ...] = DEFAULT_DETERMINISTIC_RULES
     # Share of all true duplicate pairs the deterministic rules are assumed to find.
     deterministic_rules_recall: float = 0.6
-    max_pairs_for_u: float = 2e6
+    # Random pairs sampled to estimate u; u sampling is the slowest step of training.
+    max_pairs_for_u: float = 1e6
     seed: int = 42
     # Below this many contacts there are too few pairs to estimate anything: no pairs are returned.
     min_contacts_to_train: int = 20
@@ -245,7 +246,11 @@ def _train(
     notes: list[str],
 ) -> None:
     training = linker.training
-    training.estimate_u_using_random_sampling(max_pairs=config.max_pairs_for_u, seed=config.seed)
+    # One chunk: Splink's chunked mode re-samples until every level has 100 pairs, which on rare levels
+    # means all chunks anyway, and costs a probe pass on top.
+    training.estimate_u_using_random_sampling(
+        max_pairs=config.max_pairs_for_u, seed=config.seed, num_chunks=1, min_count_per_level=None
+    )
     for rule in config.em_training_blocks:
         # A field this data set does not have (FEBRL has no email, fake_1000 no postcode) gives a block
         # with no pairs; EM on it would teach nothing, and Splink fails half-way through, leaving the

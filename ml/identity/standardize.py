@@ -36,6 +36,7 @@ STANDARDIZED_COLUMNS = (
     "phone_digits",
     "phone_national",
     "street",
+    "street_words",
     "city",
     "postcode",
     "country",
@@ -247,6 +248,22 @@ def normalize_street(values: pd.Series) -> pd.Series:
     return values.str.replace(_STREET_WORD_PATTERN, lambda m: _STREET_WORDS[m.group(1)], regex=True)
 
 
+# Words every other street has; two streets sharing only these share nothing.
+STREET_TYPE_WORDS = frozenset(_STREET_WORDS.values()) | {"close", "way", "walk", "row", "the", "of"}
+
+
+def street_words(street: pd.Series) -> pd.Series:
+    """The distinct words of a normalized street, street types left out: the basis of word overlap."""
+
+    def words(text: object) -> list[str] | None:
+        if not isinstance(text, str):
+            return None
+        kept = sorted({w for w in text.split(" ") if w not in STREET_TYPE_WORDS})
+        return kept or None
+
+    return street.astype(object).map(words)
+
+
 def normalize_postcode(values: pd.Series) -> pd.Series:
     """Upper case with spaces and punctuation removed: 'sw1a 1aa' and 'SW1A-1AA' are 'SW1A1AA'."""
     values = fold_accents(values).str.upper().str.replace(r"[^A-Z0-9]+", "", regex=True)
@@ -294,6 +311,7 @@ def standardize_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
     out["email_local_is_name"] = email_local_is_name(out["email_local"], out["first_name"], out["last_name"])
     out = out.join(normalize_phone(column("phone")))
     out["street"] = normalize_street(column("street"))
+    out["street_words"] = street_words(out["street"])
     out["city"] = normalize_text(column("city"))
     out["postcode"] = normalize_postcode(column("postcode"))
     out["country"] = normalize_country(column("country"))
