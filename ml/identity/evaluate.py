@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -170,6 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fixtures", type=Path, default=default_fixtures_dir())
     parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     args = parser.parse_args(argv)
+    # Splink warns about every comparison level a data set cannot train (no phones in FEBRL, ...).
+    logging.getLogger("splink").setLevel(logging.ERROR)
     rows = [row for name in FIXTURE_LOADERS for row in _evaluate_fixture(name, args.fixtures)]
     if args.json:
         print(json.dumps(rows, indent=2))
