@@ -243,7 +243,7 @@ select
     cast(rfm.repeat_purchase_days as integer) as repeat_purchase_days,
     cast(rfm.first_to_last_purchase_days as integer) as first_to_last_purchase_days,
     cast(rfm.customer_age_days as integer) as customer_age_days,
-    cast(rfm.mean_repeat_amount as decimal(18, 2)) as mean_repeat_order_value
+    cast(rfm.mean_repeat_amount as double) as mean_repeat_order_value
 from persons
 cross join run_dates
 left join email_metrics on email_metrics.person_id = persons.person_id
