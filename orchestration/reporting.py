@@ -103,5 +103,23 @@ def print_warehouse_summary(db_path: Path) -> None:
             if rows:
                 print("\nquarantined in staging:")
                 print(_table(["model", "reason", "rows"], rows))
+        marts = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
+        if marts:
+            counts = [
+                (name, con.execute(f'select count(*) from marts."{name}"').fetchone()[0]) for (name,) in marts
+            ]
+            print("\nmarts (schema marts):")
+            print(_table(["model", "rows"], counts))
+        if ("dim_customers",) in marts:
+            persons, identified, emailable, merged = con.execute(
+                "select count(*), count(*) filter (is_identified), count(*) filter (is_emailable), "
+                "count(*) filter (contact_ids > 1) from marts.dim_customers"
+            ).fetchone()
+            print(
+                f"\npersons: {persons:,}; identified (contact or email): {identified:,}; emailable now: {emailable:,}; "
+                f"with several CRM contacts merged: {merged:,}"
+            )
     finally:
         con.close()
