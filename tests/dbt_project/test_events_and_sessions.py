@@ -6,9 +6,12 @@ A crawler runs the tracker too. The same person also uses the app and reads a ne
 """
 
 import csv
+import gzip
 import json
+import re
 from datetime import UTC, datetime
 
+import crawleruseragents
 import pytest
 
 from orchestration.dbt_runner import run_dbt
@@ -57,7 +60,23 @@ def epoch(time: str) -> int:
     return int(datetime.fromisoformat(f"{DAY}T{time}:00").replace(tzinfo=UTC).timestamp())
 
 
+def crawler_examples() -> list[str]:
+    """Every fourth of the package's own example crawler user agents that fit in a log line (all ~2,100
+    would add ~10 s naming the first matching pattern of each, pair by pair)."""
+    examples = {
+        ua for entry in crawleruseragents.CRAWLER_USER_AGENTS_DATA for ua in entry.get("instances", [])
+    }
+    return sorted(ua for ua in examples if '"' not in ua)[::4]
+
+
 def write_world(landing):
+    access_log = landing / f"web/access_logs/{DAY}/access_{DAY}T10.log.gz"
+    access_log.parent.mkdir(parents=True)
+    with gzip.open(access_log, "wt") as handle:
+        for user_agent in [BROWSER, *crawler_examples()]:
+            handle.write(
+                f'203.0.113.9 - - [01/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "{user_agent}"\n'
+            )
     write_csv(
         landing / f"crm/contacts/contacts_{DAY}.csv",
         "contact_id,email,first_name,last_name,phone,street,city,postcode,country,birth_date,created_at,updated_at,marketing_opt_in",
@@ -297,3 +316,18 @@ def test_interest_weights_depth_and_recency(warehouse):
     )
     # shoes: a web view (1) and a purchased line (5) today; outdoor: an app view (1). Cancelled O2 is ignored.
     assert rows == [("shoes", 1.0, 1, 1), ("outdoor", pytest.approx(1 / 6), 2, 0)]
+
+
+def test_every_example_crawler_of_the_package_is_a_bot_and_browsers_are_not(warehouse):
+    rows = fetch(
+        warehouse, "select user_agent, is_bot, matched_pattern from intermediate.int_user_agents__classified"
+    )
+    classified = {ua: (is_bot, pattern) for ua, is_bot, pattern in rows}
+    examples = crawler_examples()
+    assert len(examples) > 400
+    assert classified[BROWSER] == (False, None)
+    assert [ua for ua in examples if not classified[ua][0]] == []
+    assert [ua for ua in examples if not re.search(classified[ua][1], ua)] == []  # the named pattern matches
+    assert (
+        classified[GOOGLEBOT][1] == crawleruseragents.CRAWLER_USER_AGENTS_DATA[0]["pattern"]
+    )  # the first one

@@ -2,6 +2,9 @@
 -- the crawler patterns of the crawler-user-agents package (seed crawler_user_agent_patterns, case-sensitive
 -- like the package's is_crawler). ESP user agents are left out on purpose: mail image proxies such as
 -- GoogleImageProxy match a crawler pattern but fetch images for real people opening an email.
+-- Whether a user agent is a bot is decided by all patterns as one regex; only bots are then matched pattern
+-- by pattern to name the first matching one.
+{%- set crawler_regex = crawler_patterns_regex_literal() %}
 with access_logs as (
 
     select user_agent from {{ ref('stg_web__access_logs') }}
@@ -28,14 +31,25 @@ user_agents as (
 
 ),
 
+bots as (
+
+    {%- if crawler_regex is not none %}
+    select user_agent from user_agents
+    where {{ regexp_matches_column('user_agent', crawler_regex) }}
+    {%- else %}
+    select user_agent from user_agents
+    {%- endif %}
+
+),
+
 first_matches as (
 
     select
-        user_agents.user_agent,
+        bots.user_agent,
         min(patterns.pattern_index) as matched_pattern_index
-    from user_agents
-    inner join patterns on {{ regexp_matches_column('user_agents.user_agent', 'patterns.pattern') }}
-    group by user_agents.user_agent
+    from bots
+    inner join patterns on {{ regexp_matches_column('bots.user_agent', 'patterns.pattern') }}
+    group by bots.user_agent
 
 )
 
