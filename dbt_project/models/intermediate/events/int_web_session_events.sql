@@ -27,7 +27,9 @@ starts as (
         *,
         case
             when previous_occurred_at is null then 1
-            when occurred_at > {{ dbt.dateadd('minute', var('tailor__session_timeout_minutes'), 'previous_occurred_at') }} then 1
+            -- In microseconds: exact on both engines (Spark's dateadd by minutes drops fractions of a second).
+            when {{ epoch_microseconds('occurred_at') }} - {{ epoch_microseconds('previous_occurred_at') }}
+                > cast({{ var('tailor__session_timeout_minutes') }} as bigint) * 60 * 1000000 then 1
             else 0
         end as starts_session
     from gaps
