@@ -31,7 +31,9 @@ def world(tmp_path_factory):
     con = duckdb.connect(str(settings.duckdb_path), read_only=True)
     persons = pd.read_csv(settings.truth_dir / "persons.csv", dtype=str)
     con.register("truth_persons", persons)
-    events = pd.read_parquet(settings.truth_dir / "events.parquet", columns=["event_id", "source", "session_id"])
+    events = pd.read_parquet(
+        settings.truth_dir / "events.parquet", columns=["event_id", "source", "session_id"]
+    )
     con.register("truth_events", events)
     yield con
     con.close()
