@@ -77,6 +77,8 @@ def quote_column(values: np.ndarray) -> np.ndarray:
 def amounts(cents: np.ndarray) -> np.ndarray:
     """``1299`` -> ``"12.99"``, vectorized."""
     cents = np.asarray(cents, dtype=np.int64)
+    if cents.size == 0:  # np.char.zfill rejects an empty array (a day without orders)
+        return np.empty(0, dtype=object)
     euros = (cents // 100).astype(str).astype(object)
     rest = np.char.zfill((cents % 100).astype(str), 2).astype(object)
     return euros + "." + rest

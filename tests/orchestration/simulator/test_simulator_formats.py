@@ -3,6 +3,7 @@
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from orchestration.extract.sources import SOURCES
@@ -171,3 +172,11 @@ def test_access_logs_are_combined_format_in_server_time_with_crawlers_assets_and
     assert statuses["200"] > 0.8 * len(lines) and statuses["404"] > 0
     requests = {m.group(3).split(" ")[1] for m in matches}
     assert "/robots.txt" in requests and any(r.startswith("/static/") for r in requests)
+
+
+def test_amounts_of_an_empty_day_format_to_nothing():
+    """A small world can have a day without orders; formatting its amounts must not crash."""
+    from orchestration.simulator.writers import amounts
+
+    assert amounts(np.array([], dtype=np.int64)).tolist() == []
+    assert amounts(np.array([1299, 5], dtype=np.int64)).tolist() == ["12.99", "0.05"]
