@@ -12,27 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from orchestration.extract.sources import SOURCES
 from orchestration.simulator import identities as ids
 from orchestration.simulator import personas as P
 from orchestration.simulator.config import DAY_MS, HOUR_MS, Window
 from orchestration.simulator.people import Population
 from orchestration.simulator.reference_people import COUNTRIES
 
-CONTACT_COLUMNS = (
-    "contact_id",
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "street",
-    "city",
-    "postcode",
-    "country",
-    "birth_date",
-    "created_at",
-    "updated_at",
-    "marketing_opt_in",
-)
+CONTACT_COLUMNS = tuple(SOURCES["crm_contacts"].columns)  # the landing contract's header order
 TEXT_FIELDS = (
     "email",
     "first_name",

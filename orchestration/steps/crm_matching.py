@@ -17,11 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ml.identity.matching import MatchingConfig, match_contacts
-
-CONTACT_COLUMNS = [
-    "contact_id", "email", "first_name", "last_name", "phone", "street", "city", "postcode", "country_code",
-    "birth_date",
-]  # fmt: skip
+from ml.identity.standardize import CONTACT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -38,12 +34,11 @@ def run_crm_matching(db_path: Path | str, config: MatchingConfig | None = None) 
     started = time.perf_counter()
     con = duckdb.connect(str(db_path))
     try:
-        contacts = con.execute(
-            f"select {', '.join(CONTACT_COLUMNS)} from staging.stg_crm__contacts order by contact_id"
-        ).df()
+        # staging calls the country `country_code`; the matcher takes the CRM export's names
+        columns = ", ".join("country_code as country" if c == "country" else c for c in CONTACT_COLUMNS)
+        contacts = con.execute(f"select {columns} from staging.stg_crm__contacts order by contact_id").df()
     finally:
         con.close()  # Splink opens its own DuckDB; keep the warehouse file free meanwhile
-    contacts = contacts.rename(columns={"country_code": "country"})
     contacts["birth_date"] = contacts["birth_date"].astype("string")
     result = match_contacts(contacts, config)
 
