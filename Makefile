@@ -34,7 +34,7 @@ lint: install
 
 ui: parse
 	mkdir -p $(TAILOR_HOME)/dagster
-	DAGSTER_HOME=$(TAILOR_HOME)/dagster $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $${PORT:-3000}
+	PATH="$(CURDIR)/$(BIN):$$PATH" DAGSTER_HOME=$(TAILOR_HOME)/dagster $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $${PORT:-3000}
 
 docs: parse
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir . && echo "open dbt_project/target/index.html"

@@ -22,6 +22,7 @@ class Settings:
     landing_dir: Path
     truth_dir: Path
     output_dir: Path
+    is_dagster_dev: bool = False  # set by `dagster dev` (DAGSTER_IS_DEV_CLI): re-parse dbt on code reload
 
     def export_for_subprocesses(self) -> None:
         """dbt reads the DuckDB path from the environment (profiles.yml ``env_var``)."""
@@ -39,4 +40,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         landing_dir=Path(env.get("TAILOR_LANDING_DIR") or home / "landing").expanduser().resolve(),
         truth_dir=Path(env.get("TAILOR_TRUTH_DIR") or home / "ground_truth").expanduser().resolve(),
         output_dir=Path(env.get("TAILOR_OUTPUT_DIR") or home / "outputs").expanduser().resolve(),
+        is_dagster_dev=bool(env.get("DAGSTER_IS_DEV_CLI")),
     )

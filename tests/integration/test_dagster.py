@@ -54,3 +54,26 @@ def test_materializing_everything_loads_and_builds(tailor_home, tmp_path):
     checks = result.get_asset_check_evaluations()
     assert checks and all(c.passed for c in checks if c.severity == dg.AssetCheckSeverity.ERROR)
     assert fetch(tailor_home.duckdb_path, "select count(*) from staging.stg_web__tracker_events")[0][0] > 0
+
+
+def test_code_location_loads_as_under_dagster_dev_without_venv_on_path(tmp_path):
+    """`make ui`: dagster dev re-parses the dbt project on load; that must work with nothing but TAILOR_HOME set."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR_")}
+    env |= {"TAILOR_HOME": str(tmp_path), "DAGSTER_IS_DEV_CLI": "1", "PATH": "/usr/bin:/bin"}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from orchestration.definitions import defs; print(len(defs.resolve_asset_graph().get_all_asset_keys()))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert int(completed.stdout.strip().splitlines()[-1]) > 30
