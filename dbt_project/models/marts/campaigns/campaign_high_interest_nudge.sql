@@ -1,8 +1,7 @@
--- Audience: people whose top product they viewed at least 3 times and never bought.
+-- Audience: the high-interest segment (the same product viewed again and again within a day, recently;
+-- models/marts/segments/high_interest.sql).
 select
     person_id,
     'high_interest' as segment_name,
-    {{ dbt.concat(["'top product '", 'product_id', "' viewed '", 'cast(product_views as ' ~ dbt.type_string() ~ ')', "' times, not bought'"]) }}
-        as reason
-from {{ ref('customer_interest_products') }}
-where interest_rank = 1 and product_views >= 3 and purchases = 0
+    reason
+from {{ ref('high_interest') }}
