@@ -25,22 +25,12 @@
     {{- return(segments) -}}
 {%- endmacro %}
 
-{#
-  Make sure `relation` exists, as an empty (person_id, reason) table when it has never been built, so a
-  view over it can be created before the segment model runs (dbt learns the segment models from the graph
-  at run time, too late to order them before the union). The segment model's own run replaces it.
-#}
-{% macro ensure_segment_relation(relation) -%}
-    {%- if execute and adapter.get_relation(
-            database=relation.database, schema=relation.schema, identifier=relation.identifier) is none -%}
-        {%- do adapter.create_schema(relation) -%}
-        {%- call statement('create_segment_placeholder') -%}
-            create table {{ relation }} as
-            select
-                cast(null as {{ dbt.type_string() }}) as person_id,
-                cast(null as {{ dbt.type_string() }}) as reason
-            where 1 = 0
-        {%- endcall -%}
-        {{- log('segment ' ~ relation ~ ' not built yet: created empty until its model runs', info=True) -}}
+{# Does the segment's table exist yet? (A segment never built is left out of the union until it is.) #}
+{% macro segment_relation_exists(relation) -%}
+    {%- set found = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+    {%- if found is none -%}
+        {{- log('segment ' ~ relation ~ ' not built yet: left out of segment_memberships until it is', info=True) -}}
     {%- endif -%}
+    {{- return(found is not none) -}}
 {%- endmacro %}
