@@ -116,6 +116,7 @@ def load_landing(
     con = duckdb.connect(str(db_path))
     try:
         con.execute("set TimeZone = 'UTC'")
+        con.execute("set enable_progress_bar = false")  # the CLI shows its own bar over files
         manifest.ensure_tables(
             con, SOURCES
         )  # all of them, so dbt finds every source even before its first file
