@@ -25,12 +25,25 @@
     {{- return(segments) -}}
 {%- endmacro %}
 
-{# Does the segment's table exist yet? (A segment never built is left out of the union until it is.) #}
-{% macro segment_relation_exists(relation) -%}
-    {%- set found = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
-    {%- if found is none -%}
-        {{- log('segment ' ~ relation ~ ' not built yet: left out of segment_memberships until it is', info=True) -}}
+{#
+  Make sure the segment's table exists, as an empty (person_id, reason) table when it has never been
+  built, so the view over all segments can be created before the segment model runs: dbt learns the
+  segments from the graph at run time, too late to order them before the union. The placeholder is added
+  to dbt's relation cache, so the segment model's own run replaces it like any older version of itself.
+#}
+{% macro ensure_segment_relation(relation) -%}
+    {%- if execute and adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier) is none -%}
+        {%- do adapter.create_schema(relation) -%}
+        {%- set placeholder = relation.incorporate(type='table') -%}
+        {%- call statement('create_segment_placeholder') -%}
+            create table {{ placeholder }} as
+            select
+                cast(null as {{ dbt.type_string() }}) as person_id,
+                cast(null as {{ dbt.type_string() }}) as reason
+            where 1 = 0
+        {%- endcall -%}
+        {%- do adapter.cache_added(placeholder) -%}
+        {{- log('segment ' ~ relation ~ ' not built yet: an empty table stands in until its model runs', info=True) -}}
     {%- endif -%}
-    {{- return(found is not none) -}}
 {%- endmacro %}

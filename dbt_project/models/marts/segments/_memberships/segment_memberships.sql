@@ -1,12 +1,12 @@
 -- Who is in which segment now: the union of every model tagged `segment` (found in the dbt graph when
 -- this runs, so a new segment file needs no edit here), one row per segment and person. A view, so it
 -- always shows the segment tables as last built, whichever order dbt ran them in. dbt records dependencies
--- while parsing, before the graph exists, so the segments are not parents of this model: a segment table
--- that does not exist yet when this view is created is left out until the next build of this view.
+-- while parsing, before the graph exists, so the segments are not parents of this model: a segment not
+-- built yet gets an empty stand-in table (macro ensure_segment_relation) that its own run replaces.
 -- depends_on: {{ ref('customer_metrics') }}, {{ ref('person_event_scores') }}, {{ ref('purchase_intent') }}
-{%- set segments = [] %}
-{%- for segment in segment_models() if segment_relation_exists(segment.relation) %}
-    {%- do segments.append(segment) %}
+{%- set segments = segment_models() %}
+{%- for segment in segments %}
+    {%- do ensure_segment_relation(segment.relation) %}
 {%- endfor %}
 with run_dates as (
 

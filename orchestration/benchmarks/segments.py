@@ -1,0 +1,201 @@
+"""Rule segments measured against the simulator's ground truth.
+
+The cart-abandoner and high-interest segments are rules, so on simulated data they should be exact. The
+truth applies the same rules to the simulator's true events (``events.parquet``) and true abandonments
+(``cart_abandonments.csv``), judged at the warehouse's run date with the same vars:
+
+- cart abandoners: true abandoned cart adds whose whole window ended before the end of run_date and that
+  happened in the lookback (the truth's window is 24 h: no purchase in the session or within 24 h after);
+- high interest: some true product view (web product_view, app product screen) with the
+  (min_views - 1)-th earlier view of the same product by the same true person at most window hours
+  before it, the view falling in the lookback.
+
+Warehouse persons are mapped to true persons through their identifiers (``int_identity__person_map`` vs
+``identifiers.csv``, the majority true person). Precision = share of warehouse members whose true person
+is in the true segment; recall = share of true members with at least one warehouse member.
+
+    python -m orchestration.benchmarks.segments --scale 0.1 --days 30          # simulate, load, build, score
+    python -m orchestration.benchmarks.segments --home /tmp/h4b --no-build     # score an existing warehouse
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from orchestration.benchmarks.identity_graph import truth_clusters
+from orchestration.settings import DBT_PROJECT_DIR
+
+HOUR = pd.Timedelta(hours=1)
+DAY = pd.Timedelta(days=1)
+
+
+def segment_vars(overrides: dict | None = None) -> dict:
+    """The tailor__ vars of dbt_project.yml, with overrides (as passed to dbt --vars) applied."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    return project["vars"] | (overrides or {})
+
+
+def true_cart_abandoners(
+    truth_dir: Path, run_ends: pd.Timestamp, hours: float, lookback_days: float
+) -> set[int]:
+    carts = pd.read_csv(truth_dir / "cart_abandonments.csv")
+    added = pd.to_datetime(carts.cart_added_at, utc=True).dt.tz_localize(None)
+    judged = (added + hours * HOUR < run_ends) & (added >= run_ends - lookback_days * DAY)
+    return set(carts.person_id[judged].astype(int))
+
+
+def true_product_views(truth_dir: Path) -> pd.DataFrame:
+    events = pd.read_parquet(
+        truth_dir / "events.parquet",
+        columns=["source", "event_type", "occurred_at", "person_id", "product_id"],
+    )
+    is_view = ((events.source == "web_tracker_events") & (events.event_type == "product_view")) | (
+        (events.source == "app_events") & (events.event_type == "screen_view") & events.product_id.notna()
+    )
+    views = events[is_view].copy()
+    views["occurred_at"] = pd.to_datetime(views.occurred_at, utc=True).dt.tz_localize(None)
+    return views
+
+
+def true_high_interest(
+    views: pd.DataFrame, run_ends: pd.Timestamp, min_views: int, window_hours: float, lookback_days: float
+) -> set[int]:
+    views = views[views.occurred_at < run_ends].sort_values(["person_id", "product_id", "occurred_at"])
+    earlier = views.groupby(["person_id", "product_id"]).occurred_at.shift(min_views - 1)
+    qualifies = (
+        earlier.notna()
+        & (views.occurred_at - earlier <= window_hours * HOUR)
+        & (views.occurred_at >= run_ends - lookback_days * DAY)
+    )
+    return set(views.person_id[qualifies].astype(int))
+
+
+def warehouse_members(db_path: Path) -> tuple[pd.DataFrame, pd.Series, pd.Timestamp]:
+    """(segment members, node_key -> warehouse person, run date) from the warehouse."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        members = con.execute(
+            "select segment_name, person_id, run_date from segments.segment_memberships"
+        ).df()
+        person_map = (
+            con.execute(
+                "select node_key, person_id from intermediate.int_identity__person_map where person_id is not null"
+            )
+            .df()
+            .set_index("node_key")
+            .person_id
+        )
+        (run_date,) = con.execute("select max(run_date) from segments.segment_memberships").fetchone()
+    finally:
+        con.close()
+    return members, person_map, pd.Timestamp(run_date)
+
+
+def true_person_of(person_map: pd.Series, truth_dir: Path) -> pd.Series:
+    """warehouse person -> the true person most of its identifiers belong to."""
+    truth = truth_clusters(truth_dir)
+    pairs = pd.DataFrame({"person_id": person_map, "true_person": truth.reindex(person_map.index)}).dropna()
+    counts = pairs.groupby(["person_id", "true_person"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["person_id", "n", "true_person"], ascending=[True, False, True])
+    return counts.drop_duplicates("person_id").set_index("person_id").true_person.astype(int)
+
+
+def precision_recall(members: pd.Series, true_person: pd.Series, truth: set[int]) -> dict:
+    mapped = true_person.reindex(members.to_numpy())
+    hits = int(mapped.isin(truth).sum())
+    found = set(mapped.dropna().astype(int)) & truth
+    return {
+        "warehouse_members": len(members),
+        "true_members": len(truth),
+        "precision": round(hits / len(members), 4) if len(members) else None,
+        "recall": round(len(found) / len(truth), 4) if truth else None,
+        "false_positives": len(members) - hits,
+        "false_negatives": len(truth - found),
+    }
+
+
+def score_warehouse(db_path: Path, truth_dir: Path, var_overrides: dict | None = None) -> dict:
+    dbt_vars = segment_vars(var_overrides)
+    members, person_map, run_date = warehouse_members(db_path)
+    run_ends = run_date + DAY
+    true_person = true_person_of(person_map, truth_dir)
+    truth = {
+        "cart_abandoners": true_cart_abandoners(
+            truth_dir,
+            run_ends,
+            dbt_vars["tailor__cart_abandonment_hours"],
+            dbt_vars["tailor__cart_abandonment_lookback_days"],
+        ),
+        "high_interest": true_high_interest(
+            true_product_views(truth_dir),
+            run_ends,
+            int(dbt_vars["tailor__high_interest_min_views"]),
+            dbt_vars["tailor__high_interest_window_hours"],
+            dbt_vars["tailor__high_interest_lookback_days"],
+        ),
+    }
+    return {"run_date": str(run_date.date())} | {
+        name: precision_recall(members.person_id[members.segment_name == name], true_person, truth[name])
+        for name in truth
+    }
+
+
+def run(
+    scale: float, days: int, seed: int, home: Path, build: bool = True, var_overrides: dict | None = None
+) -> dict:
+    """Simulate, load and build (unless build=False: score the warehouse already in home)."""
+    from orchestration.dbt_runner import run_dbt
+    from orchestration.extract.load import load_landing
+    from orchestration.settings import load_settings
+    from orchestration.simulator import SimulationConfig, simulate
+    from orchestration.steps.crm_matching import run_crm_matching
+
+    os.environ["TAILOR_HOME"] = str(home)
+    os.environ.pop("TAILOR_DUCKDB_PATH", None)
+    settings = load_settings()
+    timings: dict[str, float] = {}
+    vars_arg = ["--vars", json.dumps(var_overrides)] if var_overrides else []
+    if build:
+        started = time.perf_counter()
+        simulate(SimulationConfig(settings.landing_dir, settings.truth_dir, scale=scale, seed=seed, days=days,
+                                  progress=False))  # fmt: skip
+        load_landing(settings.duckdb_path, settings.landing_dir)
+        assert run_dbt(["build", "-s", "staging", "--quiet"], settings)
+        run_crm_matching(settings.duckdb_path)
+        timings["simulate_load_match"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        assert run_dbt(["build", "--exclude", "staging", "--quiet", *vars_arg], settings)
+        timings["dbt_build"] = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+    scores = score_warehouse(settings.duckdb_path, settings.truth_dir, var_overrides)
+    timings["score"] = round(time.perf_counter() - started, 1)
+    return {"scale": scale, "days": days, "seed": seed, "seconds": timings, "scores": scores}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--home", help="TAILOR_HOME to use (default: a new temporary folder)")
+    parser.add_argument("--no-build", action="store_true", help="score the warehouse already in --home")
+    parser.add_argument("--vars", help="dbt vars (JSON) for the build and the truth, e.g. lookback days")
+    args = parser.parse_args()
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="tailor_segments_bench_"))
+    overrides = json.loads(args.vars) if args.vars else None
+    print(json.dumps(run(args.scale, args.days, args.seed, home, not args.no_build, overrides), indent=2))
+
+
+if __name__ == "__main__":
+    main()
