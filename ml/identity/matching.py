@@ -242,11 +242,12 @@ def _prior_match_probability(
 
 def _train(
     linker: Linker,
+    contacts_table,
     connection: duckdb.DuckDBPyConnection,
-    table: str,
     config: MatchingConfig,
     notes: list[str],
-) -> None:
+) -> dict:
+    """Estimate u, then m by EM on each training block; returns the trained model (Splink JSON)."""
     training = linker.training
     # One chunk: Splink's chunked mode re-samples until every level has 100 pairs, which on rare levels
     # means all chunks anyway, and costs a probe pass on top.
@@ -257,11 +258,19 @@ def _train(
         # A field this data set does not have (FEBRL has no email, fake_1000 no postcode) gives a block
         # with no pairs; EM on it would teach nothing, and Splink fails half-way through, leaving the
         # model's prior overwritten. Such blocks are skipped and the others train the model.
-        pair_count = _blocked_pair_count(connection, table, rule)
+        pair_count = _blocked_pair_count(connection, contacts_table.physical_name, rule)
         if pair_count < config.min_pairs_per_em_block:
             notes.append(f"EM block {rule!r} skipped: {pair_count} pairs")
             continue
-        training.estimate_parameters_using_expectation_maximisation(rule)
+        before = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except ValueError as error:
+            # EM can drive a level's m to exactly 0 on a small block (Splink then refuses the value). The
+            # block is dropped and the model as it was before it is kept, rather than failing the build.
+            notes.append(f"EM block {rule!r} skipped: {str(error).splitlines()[0]}")
+            linker = Linker(contacts_table, before, log_level=None)
+    return linker.misc.save_model_to_json()
 
 
 def match_contacts(contacts: pd.DataFrame, config: MatchingConfig | None = None) -> MatchResult:
@@ -297,8 +306,9 @@ def match_contacts(contacts: pd.DataFrame, config: MatchingConfig | None = None)
             connection, contacts_table.physical_name, config
         )
         trainer = Linker(contacts_table, settings, log_level=None)
-        _train(trainer, connection, contacts_table.physical_name, config, notes)
-        model = _regularize_model(trainer.misc.save_model_to_json(), config.m_probability_floor)
+        model = _regularize_model(
+            _train(trainer, contacts_table, connection, config, notes), config.m_probability_floor
+        )
         scorer = Linker(contacts_table, model, log_level=None)
         # Unfiltered, so that the summary can say how many candidate pairs the blocking rules made.
         table = scorer.inference.predict(warning_mode="never").physical_name

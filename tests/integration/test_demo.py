@@ -34,10 +34,11 @@ STAGING_QUARANTINE_MODELS = [
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """Exactly what `make demo` runs (its defaults: scale 0.01, 30 days, seed 7, fault rate 0.01)."""
     home = tmp_path_factory.mktemp("demo_home")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR_")} | {"TAILOR_HOME": str(home)}
     completed = subprocess.run(
-        [TAILOR, "demo", "--scale", "0.003", "--days", "2", "--seed", "3", "--fault-rate", "0.02"],
+        [TAILOR, "demo"],
         env=env,
         capture_output=True,
         text=True,
