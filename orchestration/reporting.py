@@ -121,5 +121,28 @@ def print_warehouse_summary(db_path: Path) -> None:
                 f"\npersons: {persons:,}; identified (contact or email): {identified:,}; emailable now: {emailable:,}; "
                 f"with several CRM contacts merged: {merged:,}"
             )
+        schemas = {
+            row[0]
+            for row in con.execute("select distinct table_schema from information_schema.tables").fetchall()
+        }
+        if "segments" in schemas:
+            rows = con.execute(
+                "select segment_name, count(*) from segments.segment_memberships group by 1 order by 1"
+            ).fetchall()
+            print("\nsegments (segments.segment_memberships):")
+            print(_table(["segment", "persons"], rows))
+        if "campaigns" in schemas:
+            rows = con.execute(
+                """
+                select campaign, 'planned' as outcome, count(*) from campaigns.planned_sends group by 1
+                union all
+                select campaign, exclusion_reason, count(*) from campaigns.excluded_sends group by 1, 2
+                order by 1, 2
+                """
+            ).fetchall()
+            print(
+                "\ncampaigns this run (campaigns.planned_sends / excluded_sends; payloads: campaigns.payload_inputs):"
+            )
+            print(_table(["campaign", "outcome", "persons"], rows))
     finally:
         con.close()
