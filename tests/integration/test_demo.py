@@ -58,7 +58,14 @@ def faults(home: Path) -> pd.DataFrame:
 def test_demo_prints_what_it_produced_and_where(demo):
     home, _, stdout = demo
     assert str(home / "warehouse.duckdb") in stdout
-    for section in ("landing files loaded", "staging models", "marts", "persons:", "segments", "campaigns this run"):
+    for section in (
+        "landing files loaded",
+        "staging models",
+        "marts",
+        "persons:",
+        "segments",
+        "campaigns this run",
+    ):
         assert section in stdout, section
 
 
