@@ -10,6 +10,7 @@ import pytest
 
 from orchestration.extract.load import load_landing
 from orchestration.extract.sources import SOURCES
+from tests.conftest import fetch as query
 
 CONTACT_HEADER = (
     "contact_id,email,first_name,last_name,phone,street,city,postcode,country,birth_date,created_at,"
@@ -87,14 +88,6 @@ def table_digest(db: Path) -> dict[str, str]:
             rows = sorted(map(repr, con.execute(f'select * from "{schema}"."{name}"').fetchall()))
             digests[f"{schema}.{name}"] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
         return digests
-    finally:
-        con.close()
-
-
-def query(db: Path, sql: str, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 
