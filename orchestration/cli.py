@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from orchestration.commands import register_all
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 
 
@@ -171,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fault-rate", type=float, default=0.01)
     demo.add_argument("--fresh", action="store_true", help="simulate again even if landing data exists")
     demo.set_defaults(func=_cmd_demo)
+
+    register_all(sub)
     return parser
 
 
