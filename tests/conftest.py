@@ -1,5 +1,8 @@
 """Shared fixtures: an isolated TAILOR_HOME per test, and real dbt runs against its DuckDB file."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -10,6 +13,7 @@ from orchestration.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO.parent / "shared" / "fixtures"
+TAILOR = str(Path(sys.executable).parent / "tailor")
 
 
 @pytest.fixture
@@ -40,3 +44,14 @@ def fetch(db: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory) -> tuple[Path, str]:
+    """A home built by exactly what `make demo` runs (scale 0.01, 30 days, seed 7, fault rate 0.01), once
+    per test session: (TAILOR_HOME, printed output). Tests only read it (open DuckDB read-only)."""
+    home = tmp_path_factory.mktemp("demo_home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR_")} | {"TAILOR_HOME": str(home)}
+    completed = subprocess.run([TAILOR, "demo"], env=env, capture_output=True, text=True, timeout=900)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    return home, completed.stdout

@@ -1,16 +1,11 @@
 """`tailor demo` end to end on a tiny simulated world, checked against the simulator's ground truth."""
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-
-TAILOR = str(Path(sys.executable).parent / "tailor")
 
 # Where each planted fault must end up: (relation, error/rejection column, expected value).
 LOAD_QUARANTINE = {
@@ -33,20 +28,10 @@ STAGING_QUARANTINE_MODELS = [
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """Exactly what `make demo` runs (its defaults: scale 0.01, 30 days, seed 7, fault rate 0.01)."""
-    home = tmp_path_factory.mktemp("demo_home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR_")} | {"TAILOR_HOME": str(home)}
-    completed = subprocess.run(
-        [TAILOR, "demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+def demo(demo_world):
+    home, stdout = demo_world
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    yield home, con, completed.stdout
+    yield home, con, stdout
     con.close()
 
 
