@@ -8,11 +8,47 @@ which :func:`load_settings` derives and exports so dbt and Dagster always agree 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """What rendered emails and test sends need: sender, links, legal footer, SMTP server."""
+
+    sender: str = "tailor demo <news@example.com>"
+    company_name: str = "Example Outfitters Ltd"
+    company_address: str = "1 Example Street, 10115 Berlin, Germany"
+    unsubscribe_base_url: str = "https://example.com/unsubscribe"
+    preferences_url: str = "https://example.com/preferences"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | ssl
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+
+
+def load_email_settings(env: Mapping[str, str]) -> EmailSettings:
+    defaults = EmailSettings()
+    security = (env.get("TAILOR_SMTP_SECURITY") or defaults.smtp_security).lower()
+    if security not in ("none", "starttls", "ssl"):
+        raise ValueError(f"TAILOR_SMTP_SECURITY must be none, starttls or ssl, not {security!r}")
+    return EmailSettings(
+        sender=env.get("TAILOR_MAIL_FROM") or defaults.sender,
+        company_name=env.get("TAILOR_COMPANY_NAME") or defaults.company_name,
+        company_address=env.get("TAILOR_COMPANY_ADDRESS") or defaults.company_address,
+        unsubscribe_base_url=env.get("TAILOR_UNSUBSCRIBE_BASE_URL") or defaults.unsubscribe_base_url,
+        preferences_url=env.get("TAILOR_PREFERENCES_URL") or defaults.preferences_url,
+        smtp_host=env.get("TAILOR_SMTP_HOST") or defaults.smtp_host,
+        smtp_port=int(env.get("TAILOR_SMTP_PORT") or (465 if security == "ssl" else defaults.smtp_port)),
+        smtp_security=security,
+        smtp_user=env.get("TAILOR_SMTP_USER") or None,
+        smtp_password=env.get("TAILOR_SMTP_PASSWORD") or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -23,6 +59,7 @@ class Settings:
     truth_dir: Path
     output_dir: Path
     is_dagster_dev: bool = False  # set by `dagster dev` (DAGSTER_IS_DEV_CLI): re-parse dbt on code reload
+    email: EmailSettings = field(default_factory=EmailSettings)
 
     def export_for_subprocesses(self) -> None:
         """dbt reads the DuckDB path from the environment (profiles.yml ``env_var``)."""
@@ -41,4 +78,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         truth_dir=Path(env.get("TAILOR_TRUTH_DIR") or home / "ground_truth").expanduser().resolve(),
         output_dir=Path(env.get("TAILOR_OUTPUT_DIR") or home / "outputs").expanduser().resolve(),
         is_dagster_dev=bool(env.get("DAGSTER_IS_DEV_CLI")),
+        email=load_email_settings(env),
     )
