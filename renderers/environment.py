@@ -1,0 +1,150 @@
+"""The Jinja environments templates run in: sandboxed, strict, autoescaped for HTML, CSS inlined at load.
+
+Two environments render every email: ``html`` (autoescape on) and ``text`` (autoescape off, for the plain
+text part and the subject). Both are :class:`ImmutableSandboxedEnvironment`: a template edited by an
+analyst cannot reach Python internals (``''.__class__``) or mutate the data it is given. Undefined names
+raise (:class:`StrictUndefined`), and so does printing ``None``: a token without a value is an error, never
+an empty string in a sent email. Profile data is only ever a value passed to a template, never template
+source, so a name like ``{{ 7*7 }}`` is printed as it is.
+
+Template names carry no extension: ``blocks/greeting`` loads ``blocks/greeting.html`` for the HTML part
+and ``blocks/greeting.txt`` for the text part, else ``blocks/greeting.jinja`` for both (campaign templates
+are format-neutral: they choose and order blocks). The HTML environment inlines ``layouts/styles.css``
+into every ``.html`` source once, when it is loaded, so no email pays for CSS inlining.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+STYLESHEET = "layouts/styles.css"
+FORMATS = ("html", "text")
+_SUFFIXES = {"html": (".html", ".jinja"), "text": (".txt", ".jinja")}
+
+
+class MissingValueError(ValueError):
+    """A template printed a value that is None: a nullable field used without a fallback."""
+
+
+def fallback(value: object, default: object) -> object:
+    """``{{ first_name | fallback("there") }}``: the default when the value is null, empty or blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    return value
+
+
+def money(value: Decimal | float | int) -> str:
+    """A catalog price as shown in emails (the shop sells in euros)."""
+    return f"€{value:,.2f}"
+
+
+def _refuse_none(value: object) -> object:
+    # Jinja prints None as "None"; in an email that is always a missing token.
+    if value is None:
+        raise MissingValueError("a template printed a null value: use `| fallback(...)` or an `{% if %}`")
+    return value
+
+
+class TemplateFiles:
+    """Where a template name's source lives, per format; shared by the environments and the lint."""
+
+    def __init__(self, templates_dir: Path | None = None):
+        self.root = Path(templates_dir or DEFAULT_TEMPLATES_DIR).resolve()
+
+    def path(self, name: str, fmt: str) -> Path | None:
+        if name.startswith("/") or ".." in Path(name).parts:
+            return None
+        for suffix in _SUFFIXES[fmt]:
+            candidate = self.root / f"{name}{suffix}"
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def campaign_names(self) -> list[str]:
+        folder = self.root / "campaigns"
+        return sorted({p.stem for p in folder.iterdir() if p.suffix in (".jinja", ".html", ".txt")})
+
+    def stylesheet(self) -> str:
+        path = self.root / STYLESHEET
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+class _FormatLoader(BaseLoader):
+    """Loads ``name`` for one format; ``transform`` rewrites HTML sources once (CSS inlining)."""
+
+    def __init__(self, files: TemplateFiles, fmt: str, transform: Callable[[str, Path], str] | None):
+        self.files, self.fmt, self.transform = files, fmt, transform
+
+    def get_source(self, environment, template):  # noqa: ANN001 - jinja2's signature
+        path = self.files.path(template, self.fmt)
+        if path is None:
+            raise TemplateNotFound(template)
+        source = path.read_text(encoding="utf-8")
+        if self.transform is not None and path.suffix == ".html":
+            source = self.transform(source, path)
+        mtime = path.stat().st_mtime
+        return source, str(path), lambda: path.stat().st_mtime == mtime
+
+
+def _environment(loader: BaseLoader | None, *, autoescape: bool) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=loader,
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        finalize=_refuse_none,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=not autoescape,  # text blocks end with the blank line that separates them
+        auto_reload=False,  # templates are compiled once per Renderer; no stat() per include
+        cache_size=-1,
+    )
+    env.filters["fallback"] = fallback
+    env.filters["money"] = money
+    return env
+
+
+def html_environment(files: TemplateFiles, *, inline_css: bool = True) -> ImmutableSandboxedEnvironment:
+    from renderers.inlining import inline_css_into_template  # css-inline only where HTML is compiled
+
+    css = files.stylesheet()
+    transform = (lambda source, path: inline_css_into_template(source, css, path)) if inline_css else None
+    return _environment(_FormatLoader(files, "html", transform), autoescape=True)
+
+
+def text_environment(files: TemplateFiles | None) -> ImmutableSandboxedEnvironment:
+    loader = _FormatLoader(files, "text", None) if files is not None else None
+    return _environment(loader, autoescape=False)
+
+
+def sources_digest(root: Path, paths: list[Path]) -> str:
+    """The template version: a hash of the names and contents of every source an email is built from."""
+    digest = hashlib.sha256()
+    for path in sorted(set(paths)):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def used_sources(files: TemplateFiles, name: str) -> list[Path]:
+    """Every source file ``name`` extends or includes, directly or not, in both formats (it included)."""
+    from jinja2 import Environment, meta
+
+    parser = Environment()  # parsing only: same syntax, no sandbox needed
+    seen: set[Path] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        for fmt in FORMATS:
+            path = files.path(current, fmt)
+            if path is None or path in seen:
+                continue
+            seen.add(path)
+            ast = parser.parse(path.read_text(encoding="utf-8"))
+            pending.extend(ref for ref in meta.find_referenced_templates(ast) if ref is not None)
+    return sorted(seen)
