@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# dagster-dbt needs the dbt manifest before Dagster can load the code location.
+# dagster-dbt needs the dbt manifest before Dagster can load the code location; `tailor parse` also
+# regenerates the parse-time list of segment and campaign models (orchestration/dbt_graph.py).
 parse: install
-	cd dbt_project && TAILOR_DUCKDB_PATH=$${TAILOR_DUCKDB_PATH:-$(TAILOR_HOME)/warehouse.duckdb} ../$(BIN)/dbt parse --quiet --profiles-dir .
+	$(BIN)/tailor parse
 
 demo: parse
 	$(BIN)/tailor demo $(DEMO_ARGS)

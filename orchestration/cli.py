@@ -69,6 +69,8 @@ def _cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """
     from orchestration.dbt_runner import run_dbt
 
+    if _cmd_parse(args, settings) != 0:
+        return 1
     if args.dbt_args:
         return 0 if run_dbt(["build", *args.dbt_args], settings) else 1
     if not run_dbt(["build", "-s", "staging"], settings):
@@ -76,6 +78,20 @@ def _cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     if _cmd_match(args, settings) != 0:
         return 1
     return 0 if run_dbt(["build", "--exclude", "staging"], settings) else 1
+
+
+def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    """dbt parse, keeping the parse-time dependencies on tagged models (segments, campaigns) current."""
+    from orchestration.dbt_graph import GENERATED_MACRO, sync_tagged_models
+
+    try:
+        changed = sync_tagged_models(settings)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if changed:
+        print(f"segments/campaigns changed: regenerated dbt_project/{GENERATED_MACRO}")
+    return 0
 
 
 def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
@@ -158,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="dbt build (extra arguments go to dbt, e.g. -s staging)")
     build.set_defaults(func=_cmd_build, dbt_args=[])
+
+    parse = sub.add_parser(
+        "parse", help="dbt parse (manifest for Dagster), picking up new segments and campaigns"
+    )
+    parse.set_defaults(func=_cmd_parse)
 
     match = sub.add_parser("match", help="probabilistic matching of CRM duplicates (Splink) into ml.*")
     match.set_defaults(func=_cmd_match)

@@ -12,7 +12,7 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")  # the venv's dbt, even when it is not on PATH
 
 
-def run_dbt(args: list[str], settings: Settings) -> bool:
+def run_dbt(args: list[str], settings: Settings, project_dir: Path = DBT_PROJECT_DIR) -> bool:
     """Run one dbt command in a subprocess, as Dagster does.
 
     A subprocess, not dbtRunner: dbt-duckdb keeps its DuckDB instance open in the calling process, which
@@ -26,9 +26,9 @@ def run_dbt(args: list[str], settings: Settings) -> bool:
             DBT_EXECUTABLE,
             command,
             "--project-dir",
-            str(DBT_PROJECT_DIR),
+            str(project_dir),
             "--profiles-dir",
-            str(DBT_PROJECT_DIR),
+            str(project_dir),
             *rest,
         ],
         env=env,

@@ -3,15 +3,16 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.dbt_runner import DBT_EXECUTABLE, run_dbt
+from orchestration.dbt_graph import sync_tagged_models
+from orchestration.dbt_runner import DBT_EXECUTABLE
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 _settings = load_settings()
 _settings.export_for_subprocesses()  # dbt reads TAILOR_DUCKDB_PATH
 if _settings.is_dagster_dev:
-    # What DbtProject.prepare_if_dev does, but with the venv's dbt: dagster-dbt's preparer wants `dbt` on
-    # PATH. Outside `dagster dev`, `make parse` builds the manifest.
-    run_dbt(["parse", "--quiet"], _settings)
+    # What DbtProject.prepare_if_dev does, but with the venv's dbt (dagster-dbt's preparer wants `dbt` on
+    # PATH), and picking up new segments and campaigns. Outside `dagster dev`, `make parse` does it.
+    sync_tagged_models(_settings)
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 # Every asset that writes the DuckDB file runs in this pool; its limit is 1 (DuckDB has a single writer).

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from orchestration.benchmarks.segments import score_warehouse
+from orchestration.dbt_graph import read_generated, sync_tagged_models
 from orchestration.dbt_runner import DBT_EXECUTABLE, run_dbt
 from orchestration.extract.load import load_landing
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
@@ -92,31 +93,44 @@ def test_every_segment_is_in_memberships_with_its_meta(warehouse):
     assert {"segment_membership_history", "purchase_intent"} <= tables
 
 
-def test_a_new_segment_file_flows_through_without_other_edits(warehouse, tmp_path):
+def copy_project(tmp_path):
     project = tmp_path / "dbt_project"
     shutil.copytree(
         DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target*", "logs", "dbt_packages")
     )
+    return project
+
+
+def dbt_in(project, warehouse, target, *args) -> subprocess.CompletedProcess:
+    """Plain dbt on a copy of the project, as an analyst runs it."""
+    env = os.environ | {"TAILOR_DUCKDB_PATH": str(warehouse.duckdb_path)}
+    common = ["--project-dir", str(project), "--profiles-dir", str(project), "--target-path", str(target)]
+    return subprocess.run(
+        [DBT_EXECUTABLE, args[0], *common, *args[1:]], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_a_new_segment_file_flows_through_without_other_edits(warehouse, tmp_path):
+    project, target = copy_project(tmp_path), tmp_path / "target"
     (project / "models/marts/segments/zz_throwaway_segment.sql").write_text(
         "{{ config(tags=['segment'], meta={'label': 'Throwaway', 'owner': 'tests', 'refresh': 'nightly'}) }}\n"
         "select person_id, 'bought at least once' as reason\n"
         "from {{ ref('customer_metrics') }}\nwhere purchases_lifetime > 0\n"
     )
+    # Plain dbt before the dependency list is refreshed: the union refuses to run without its new parent.
+    stale = dbt_in(project, warehouse, target, "build", "-s", "tag:segment+", "--quiet")
+    assert stale.returncode != 0
+    assert "zz_throwaway_segment" in stale.stdout and "tailor parse" in stale.stdout
 
-    def dbt(*args):
-        env = os.environ | {"TAILOR_DUCKDB_PATH": str(warehouse.duckdb_path)}
-        common = [
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--target-path",
-            str(tmp_path / "target"),
-        ]
-        done = subprocess.run([DBT_EXECUTABLE, args[0], *common, *args[1:]], env=env, check=False)
-        assert done.returncode == 0, args
+    # What `tailor build` / `tailor parse` / `make parse` do first; then the analyst's own selection.
+    assert sync_tagged_models(warehouse, project, target) is True
+    assert "zz_throwaway_segment" in read_generated(project)["segment"]
+    manifest = json.loads((target / "manifest.json").read_text())
+    parents = manifest["nodes"]["model.tailor.segment_memberships"]["depends_on"]["nodes"]
+    assert "model.tailor.zz_throwaway_segment" in parents  # real lineage, in dbt docs and Dagster
+    built = dbt_in(project, warehouse, target, "build", "-s", "tag:segment+", "--quiet")
+    assert built.returncode == 0, built.stdout[-3000:]
 
-    dbt("build", "-s", "tag:segment+", "segment_memberships+", "--indirect-selection", "cautious", "--quiet")
     con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
     try:
         members = con.execute(
@@ -135,3 +149,46 @@ def test_a_new_segment_file_flows_through_without_other_edits(warehouse, tmp_pat
     assert buyers > 0
     assert members == [("Throwaway", "tests", "nightly", buyers)]
     assert history == (buyers, 0)
+    # Nothing changed since: a second sync leaves the file alone.
+    assert sync_tagged_models(warehouse, project, target) is False
+
+
+def test_a_new_campaign_file_is_planned_without_other_edits(warehouse, tmp_path):
+    project, target = copy_project(tmp_path), tmp_path / "target"
+    meta = {
+        "template": "product_nudge",
+        "variants": [
+            {"name": "a", "weight": 0.5, "subject": "A"},
+            {"name": "b", "weight": 0.5, "subject": "B"},
+        ],
+        "holdout_share": 0.1,
+        "priority": 1000,
+        "cadence": "nightly",
+    }
+    (project / "models/marts/campaigns/campaign_zz_throwaway.sql").write_text(
+        f"{{{{ config(tags=['campaign', 'campaigns'], meta={json.dumps(meta)}) }}}}\n"
+        "select person_id, 'high_interest' as segment_name, reason from {{ ref('high_interest') }}\n"
+    )
+    sync_tagged_models(warehouse, project, target)
+    built = dbt_in(project, warehouse, target, "build", "-s", "campaign_zz_throwaway+", "--quiet")
+    assert built.returncode == 0, built.stdout[-3000:]
+    con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+    try:
+        outcomes = dict(
+            con.execute(
+                "select outcome, count(*) from campaigns.campaign_decisions "
+                "where campaign = 'campaign_zz_throwaway' group by all"
+            ).fetchall()
+        )
+        audience = con.execute("select count(*) from segments.high_interest").fetchone()[0]
+        variants = con.execute(
+            "select count(*) from campaigns.campaign_definitions where campaign = 'campaign_zz_throwaway'"
+        ).fetchone()[0]
+        planned = con.execute(
+            "select count(*) from campaigns.payload_inputs where campaign = 'campaign_zz_throwaway'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert variants == 2  # its meta became definitions: the build picked up the new campaign
+    assert sum(outcomes.values()) == audience > 0  # every audience member has an outcome
+    assert outcomes.get("planned", 0) == planned > 0  # the highest priority wins: it is planned and payloaded

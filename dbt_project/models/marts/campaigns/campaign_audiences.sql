@@ -1,21 +1,8 @@
 -- One row per campaign and person in its audience: the union of every model tagged `campaign`, found in
 -- the graph (macro campaign_nodes). A person listed twice by one campaign counts once (the first reason).
---
--- dbt learns a model's upstream models while parsing, when the graph is not known yet, so each campaign
--- also needs its line below. Forgetting it fails the build with the line to add (see the check below).
--- depends_on: {{ ref('campaign_abandoned_cart') }}
--- depends_on: {{ ref('campaign_high_interest_nudge') }}
--- depends_on: {{ ref('campaign_vip_newsletter') }}
--- depends_on: {{ ref('campaign_win_back') }}
+{%- do depend_on_tagged_models('campaign') %}
 {%- set string = dbt.type_string() %}
 {%- set campaigns = campaign_nodes() %}
-{%- if execute %}
-    {%- for node in campaigns if node.unique_id not in model.depends_on.nodes %}
-        {{ exceptions.raise_compiler_error(
-            "campaign '" ~ node.name ~ "' is not wired into campaign_audiences: add the line\n"
-            ~ "-- depends_on: {{ ref('" ~ node.name ~ "') }}\nto models/marts/campaigns/campaign_audiences.sql") }}
-    {%- endfor %}
-{%- endif %}
 with unioned as (
 {%- for node in campaigns %}
 

@@ -1,6 +1,8 @@
 -- One row per campaign and variant, from the meta of the models tagged `campaign` (read at compile time,
 -- validated by the macro campaign_configs). Variant bounds cut [0, 1) by cumulative weight, in the order
 -- the variants are listed; they apply to the non-held-out part of the assignment unit (docs/campaigns.md).
+-- A child of every campaign model, so building a campaign (`-s campaign_x+`) refreshes its definition.
+{%- do depend_on_tagged_models('campaign') %}
 {%- set string = dbt.type_string() %}
 {%- set configs = campaign_configs() %}
 {%- set cadences = var('tailor__campaign_cadences') %}

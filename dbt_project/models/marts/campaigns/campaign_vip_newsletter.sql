@@ -1,7 +1,6 @@
--- Audience: the best customers by RFM: top fifth by spend or by purchase frequency.
+-- Audience: the VIP customers segment (best customers by RFM; models/marts/segments/vip_customers.sql).
 select
     person_id,
-    'vip' as segment_name,
-    {{ dbt.concat(["'RFM cell '", 'rfm_cell']) }} as reason
-from {{ ref('customer_metrics') }}
-where rfm_monetary_score = 5 or rfm_frequency_score = 5
+    'vip_customers' as segment_name,
+    reason
+from {{ ref('vip_customers') }}

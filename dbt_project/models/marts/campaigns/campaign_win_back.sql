@@ -1,7 +1,7 @@
--- Audience: buyers whose last purchase is 90 or more days before the run date.
+-- Audience: the win-back candidates segment (lapsed buyers still active in email, web or app;
+-- models/marts/segments/winback_candidates.sql).
 select
     person_id,
-    'lapsed_buyers' as segment_name,
-    {{ dbt.concat(["'last purchase '", 'cast(days_since_last_purchase as ' ~ dbt.type_string() ~ ')', "' days ago'"]) }} as reason
-from {{ ref('customer_metrics') }}
-where purchases_lifetime > 0 and days_since_last_purchase >= 90
+    'winback_candidates' as segment_name,
+    reason
+from {{ ref('winback_candidates') }}

@@ -1,13 +1,8 @@
--- Who is in which segment now: the union of every model tagged `segment` (found in the dbt graph when
--- this runs, so a new segment file needs no edit here), one row per segment and person. A view, so it
--- always shows the segment tables as last built, whichever order dbt ran them in. dbt records dependencies
--- while parsing, before the graph exists, so the segments are not parents of this model: a segment not
--- built yet gets an empty stand-in table (macro ensure_segment_relation) that its own run replaces.
--- depends_on: {{ ref('customer_metrics') }}, {{ ref('person_event_scores') }}, {{ ref('purchase_intent') }}
+-- Who is in which segment now: the union of every model tagged `segment` (found in the dbt graph, so a new
+-- segment file needs no edit here), one row per segment and person. The segments are this model's parents
+-- (macro depend_on_tagged_models), so `dbt build -s tag:segment+` rebuilds it and the history after them.
+{%- do depend_on_tagged_models('segment') %}
 {%- set segments = segment_models() %}
-{%- for segment in segments %}
-    {%- do ensure_segment_relation(segment.relation) %}
-{%- endfor %}
 with run_dates as (
 
     {{ run_date_query(ref('fct_customer_events')) }}
@@ -24,7 +19,7 @@ memberships as (
         {{ string_literal(segment.owner or 'unknown') }} as owner,
         cast(person_id as {{ dbt.type_string() }}) as person_id,
         cast(reason as {{ dbt.type_string() }}) as reason
-    from {{ segment.relation }}
+    from {{ ref(segment.name) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
     {%- if segments | length == 0 %}
