@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export TAILOR_HOME ?= $(CURDIR)/.tailor
 
-.PHONY: install demo test bench lint ui docs parse clean
+.PHONY: install browser demo test bench lint ui docs parse clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +20,27 @@ install: $(STAMP)
 parse: install
 	$(BIN)/tailor parse
 
+# Browser tests drive Debian's Chromium through Playwright (`playwright install` cannot download here).
+# As root a missing Chromium is installed (waiting for another apt run to finish); otherwise say how.
+CHROMIUM := /usr/bin/chromium
+APT_GET := apt-get -o DPkg::Lock::Timeout=300
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "error: $(CHROMIUM) is missing; the browser tests need it: sudo apt-get install -y chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "installing Chromium for the browser tests (apt-get install -y chromium)"; \
+	  $(APT_GET) install -y chromium || { $(APT_GET) update && $(APT_GET) install -y chromium; }; \
+	}
+
 demo: parse
 	$(BIN)/tailor demo $(DEMO_ARGS)
 
-test: parse
+test: parse browser
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
-bench: parse
+bench: parse browser
 	$(BIN)/pytest -m slow -s $(PYTEST_ARGS)
 
 lint: install
