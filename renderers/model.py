@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """One recommended product (a complete payload_inputs slot) as templates see it: ``product.name``."""
+
+    id: str | None
+    name: str
+    price: Decimal
+    url: str
+    image_url: str | None  # a catalog product may lack a picture
+
+
+PRODUCT_FIELDS = frozenset(f.name for f in fields(Product))
 
 
 @dataclass(frozen=True)
@@ -27,10 +42,28 @@ class RenderedEmail:
     headers: dict[str, str]  # List-Unsubscribe, List-Unsubscribe-Post (RFC 8058)
 
     def to_json_line(self) -> str:
-        """One JSON object on one line (no newline at the end); non-ASCII text stays as UTF-8."""
+        """One JSON object on one line (no newline at the end); non-ASCII text stays as it is."""
+        return self.to_json_bytes().decode("utf-8")
+
+    def to_json_bytes(self) -> bytes:
+        """:meth:`to_json_line` encoded as UTF-8: what a payload shard holds, one per line."""
         # Not dataclasses.asdict: it deep-copies every field, which costs more than the encoding itself.
-        return _ENCODER.encode({name: getattr(self, name) for name in _FIELD_NAMES})
+        return _encode({name: getattr(self, name) for name in _FIELD_NAMES})
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(RenderedEmail))
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def reference_json(document: dict) -> bytes:
+    """The standard library's encoding: what the payload lines are, whichever encoder wrote them."""
+    return _JSON_ENCODER.encode(document).encode("utf-8")
+
+
+try:  # orjson encodes a payload ~7x faster, byte for byte like reference_json (tests/renderers/test_model.py)
+    import orjson
+
+    _encode = orjson.dumps
+except ImportError:  # pragma: no cover - orjson comes with dagster-dbt
+    _encode = reference_json

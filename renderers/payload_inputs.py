@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,26 @@ import duckdb
 PAYLOAD_INPUTS_RELATION = "campaigns.payload_inputs"
 # A stable order, so a batch renders to the same shards every time.
 _ORDER = "order by run_id, campaign, variant, person_id"
+
+
+@dataclass(frozen=True)
+class PayloadRows:
+    """Planned sends as the warehouse returned them: column names and one tuple per row (compact: a
+    batch of 100k rows as dicts would take several times the memory)."""
+
+    columns: tuple[str, ...]
+    rows: Sequence[tuple]
+
+    def row(self, index: int) -> dict[str, object]:
+        return dict(zip(self.columns, self.rows[index], strict=True))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @classmethod
+    def from_dicts(cls, rows: Sequence[dict]) -> PayloadRows:
+        columns = tuple(rows[0]) if rows else ()
+        return cls(columns, [tuple(row[c] for c in columns) for row in rows])
 
 
 def _query(person_id: str | None, campaign: str | None, variant: str | None) -> tuple[str, list[str]]:
@@ -32,6 +53,24 @@ def read_payload_inputs(
 ) -> list[dict]:
     """Planned sends as dicts (one per row, column name -> value; NULL is None), optionally filtered."""
     return list(iter_payload_inputs(db_path, person_id=person_id, campaign=campaign, variant=variant))
+
+
+def fetch_payload_rows(
+    db_path: Path | str,
+    *,
+    person_id: str | None = None,
+    campaign: str | None = None,
+    variant: str | None = None,
+) -> PayloadRows:
+    """Every matching planned send, in one read (the connection is closed when it returns)."""
+    sql, params = _query(person_id, campaign, variant)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        cursor = con.execute(sql, params)
+        columns = tuple(d[0] for d in cursor.description)
+        return PayloadRows(columns, cursor.fetchall())
+    finally:
+        con.close()
 
 
 def iter_payload_inputs(

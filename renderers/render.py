@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Template, TemplateError
+from jinja2 import Template, TemplateError, nodes
+from jinja2.utils import concat
 
 from renderers.environment import (
     STYLESHEET,
@@ -28,21 +28,11 @@ from renderers.environment import (
     text_environment,
     used_sources,
 )
-from renderers.model import RenderedEmail
+from renderers.fragments import RememberedText, inputs_of
+from renderers.model import Product, RenderedEmail
 
 PRODUCT_SLOTS = 3
 ONE_CLICK = "List-Unsubscribe=One-Click"  # RFC 8058
-
-
-@dataclass(frozen=True, slots=True)
-class Product:
-    """One recommended product (a complete payload_inputs slot); ``image_url`` may be None."""
-
-    id: str
-    name: str
-    price: Decimal
-    url: str
-    image_url: str | None
 
 
 # Field name -> (nullable, attributes of each list item or object: name -> nullable).
@@ -74,6 +64,7 @@ class CompiledCampaign:
     name: str
     html: Template
     text: Template
+    preheader: RememberedText
     version: str
 
 
@@ -129,7 +120,7 @@ class Renderer:
             "shop_url": shop_url_from(email_settings.preferences_url),
         }
         self.campaigns = {name: self._compile(name) for name in self.files.campaign_names()}
-        self._subjects: dict[str, Template] = {}
+        self._subjects: dict[str, RememberedText] = {}
 
     def _compile(self, name: str) -> CompiledCampaign:
         template_name = f"campaigns/{name}"
@@ -139,13 +130,32 @@ class Renderer:
         except TemplateError as error:
             raise RenderError(f"template {name!r} does not compile: {error}") from error
         sources = used_sources(self.files, template_name) + [self.files.root / STYLESHEET]
-        return CompiledCampaign(name, html, text, sources_digest(self.files.root, sources))
+        return CompiledCampaign(
+            name, html, text, self._preheader(template_name, text), sources_digest(self.files.root, sources)
+        )
 
-    def _subject_template(self, subject_line: str) -> Template:
-        template = self._subjects.get(subject_line)
-        if template is None:  # subject lines come from campaign meta: a handful per batch
-            template = self._subjects[subject_line] = self._text_env.from_string(subject_line)
-        return template
+    def _preheader(self, template_name: str, text: Template) -> RememberedText:
+        """The campaign's ``{% block preheader %}``, rendered as text, once per distinct input."""
+        if "preheader" not in text.blocks:
+            raise RenderError(f"{template_name} has no {{% block preheader %}}")
+        source, _, _ = self._text_env.loader.get_source(self._text_env, template_name)
+        ast = self._text_env.parse(source)
+        block = next(b for b in ast.find_all(nodes.Block) if b.name == "preheader")
+        render_block = text.blocks["preheader"]
+
+        def render(context: Mapping[str, object]) -> str:
+            return _single_line(concat(render_block(text.new_context(dict(context)))))
+
+        return RememberedText(render, inputs_of(block.body, self._text_env))
+
+    def _subject(self, subject_line: str) -> RememberedText:
+        subject = self._subjects.get(subject_line)
+        if subject is None:  # subject lines come from campaign meta: a handful per batch
+            template = self._text_env.from_string(subject_line)
+            inputs = inputs_of(self._text_env.parse(subject_line).body, self._text_env)
+            subject = RememberedText(lambda context: _single_line(template.render(context)), inputs)
+            self._subjects[subject_line] = subject
+        return subject
 
     def context(self, row: Mapping[str, object]) -> dict[str, object]:
         """Everything a template may use for this row: its columns and the derived fields."""
@@ -164,15 +174,12 @@ class Renderer:
             raise RenderError(f"no template {row['template']!r} in {self.files.root / 'campaigns'}")
         context = self.context(row)
         try:
-            context["subject"] = subject = _single_line(
-                self._subject_template(row["subject_line"]).render(context)
-            )
-            preheader_block = campaign.text.blocks["preheader"]
-            context["preheader"] = preheader = _single_line(
-                "".join(preheader_block(campaign.text.new_context(context)))
-            )
-            html = campaign.html.render(context)
-            text = _BLANK_LINES.sub("\n\n", campaign.text.render(context)).strip() + "\n"
+            context["subject"] = subject = self._subject(row["subject_line"])(context)
+            context["preheader"] = preheader = campaign.preheader(context)
+            # What Template.render does, minus a copy of the context.
+            html = concat(campaign.html.root_render_func(campaign.html.new_context(context)))
+            text = concat(campaign.text.root_render_func(campaign.text.new_context(context)))
+            text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
         except (TemplateError, ValueError, KeyError) as error:
             raise RenderError(
                 f"{row['template']} ({row['variant']}) for person {row['person_id']}: {error}"
