@@ -57,6 +57,8 @@ def select_preview_row(
     rows = sorted((dict(r) for r in person_rows), key=lambda r: str(r["run_id"]), reverse=True)
     if not rows:
         raise PreviewError("the person has no row in payload_inputs")
+    if campaign is None and variant is None:  # the planned send needs no meta (nor a fresh manifest)
+        return PreviewRow(rows[0], is_planned=True)
     try:
         target = find_campaign(campaigns, campaign or str(rows[0]["campaign"]))
         own = next((r for r in rows if r["campaign"] == target.name), None)

@@ -78,6 +78,7 @@ def test_the_persons_planned_send_is_previewed_as_it_is():
     preview = select_preview_row([planned], CAMPAIGNS)
     assert preview.is_planned and preview.row == planned and preview.note == ""
     assert select_preview_row([planned], CAMPAIGNS, campaign="abandoned_cart").row == planned  # short name
+    assert select_preview_row([planned], {}).row == planned  # without meta too (a campaign not parsed yet)
 
 
 def test_another_variant_of_the_planned_campaign_keeps_the_segment():
