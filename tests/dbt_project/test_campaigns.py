@@ -219,3 +219,38 @@ def test_outcomes_reconcile_and_payloads_match_planned_sends(world):
     assert sorted(payloads.person_id) == sorted(run["planned_sends"].person_id)
     assert payloads.unsubscribe_token.str.fullmatch("[0-9a-f]{64}").all()
     assert payloads.product_1_name.notna().mean() > 0.5
+
+
+def test_the_sends_guard_fails_the_build_if_an_ineligible_person_is_ever_planned(world, tmp_path):
+    """The dbt test sends_are_allowed re-checks planned_sends from dim_customers and the suppression list
+    alone. Slip an opted-out person into the plan (as a planning bug would) and it fails the build."""
+    settings, _ = world
+    guard = [
+        "test",
+        "--target-path",
+        str(tmp_path / "target"),
+        "-s",
+        "test_name:sends_are_allowed",
+        "--quiet",
+    ]
+    assert run_dbt(guard, settings)  # the plan as built passes
+    con = duckdb.connect(str(settings.duckdb_path))
+    try:
+        opted_out = con.execute(
+            "select person_id, email from marts.dim_customers "
+            "where email_marketing_consent = 'opt_out' and email is not null order by person_id limit 1"
+        ).fetchone()
+        assert opted_out, "no opted-out person with an address in this world"
+        con.execute(
+            "insert into campaigns.planned_sends by name "
+            "select 'guard_test' as run_id, ? as person_id, ? as email, true as is_marketing",
+            list(opted_out),
+        )
+    finally:
+        con.close()
+    try:
+        assert not run_dbt(guard, settings)
+    finally:
+        con = duckdb.connect(str(settings.duckdb_path))
+        con.execute("delete from campaigns.planned_sends where run_id = 'guard_test'")
+        con.close()
