@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renderers.model import RenderedEmail, _encode, reference_json
+from renderers.model import RenderedEmail, encode_json, reference_json
 
 
 @given(text=st.text(), headers=st.dictionaries(st.text(), st.text(), max_size=3))
@@ -33,4 +33,4 @@ def test_payload_encoding_matches_the_standard_library(text, headers):
     assert line == reference_json(json.loads(line))
     assert b"\n" not in line
     assert json.loads(email.to_json_line())["text"] == text
-    assert _encode is not None
+    assert encode_json is not None
