@@ -13,10 +13,12 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Mapping
+from dataclasses import replace
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
+from html import escape
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -45,6 +47,23 @@ class SmtpServer(Protocol):
     smtp_security: str  # none | starttls | ssl
     smtp_user: str | None
     smtp_password: str | None
+
+
+TEST_SEND_TOKEN = "test-send"  # never a real token (those are 64 hex digits): clicking it unsubscribes nobody
+
+
+def without_real_unsubscribe(email: RenderedEmail) -> RenderedEmail:
+    """The email with the customer's unsubscribe URL replaced, in every part and header, by one carrying
+    TEST_SEND_TOKEN: a tester who clicks (or one-click-posts) a test send must not unsubscribe the customer."""
+    real = email.unsubscribe_url
+    inert = real.split("?", 1)[0] + "?token=" + TEST_SEND_TOKEN
+    return replace(
+        email,
+        html=email.html.replace(real, inert).replace(escape(real), escape(inert)),
+        text=email.text.replace(real, inert),
+        unsubscribe_url=inert,
+        headers={name: value.replace(real, inert) for name, value in (email.headers or {}).items()},
+    )
 
 
 def build_message(email: RenderedEmail, sender: str, to: str) -> EmailMessage:

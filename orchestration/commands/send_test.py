@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_send_test(args: argparse.Namespace, settings: Settings) -> int:
     from renderers.campaign_meta import CampaignMetaError
-    from renderers.delivery import DeliveryError, build_message, send
+    from renderers.delivery import DeliveryError, build_message, send, without_real_unsubscribe
     from renderers.preview import PreviewError
     from renderers.preview_source import render_person_email
     from renderers.render import Renderer, RenderError
@@ -41,6 +41,7 @@ def run_send_test(args: argparse.Namespace, settings: Settings) -> int:
             campaign=args.campaign,
             variant=args.variant,
         )
+        email = without_real_unsubscribe(email)
         message = build_message(email, server.sender, args.to)
         send(message, server)
     except (PreviewError, CampaignMetaError, RenderError) as error:

@@ -238,9 +238,14 @@ def test_tailor_send_test_delivers_the_persons_preview_to_the_test_address(demo_
     assert row["email"] not in message.as_string()
     assert message["From"] == "Rücksendung Team <news@shop.example>"
     assert message["Subject"] == summary["subject"] == row["subject_line"]
-    expected_unsubscribe = f"<{EmailSettings().unsubscribe_base_url}?token={row['unsubscribe_token']}>"
-    assert message["List-Unsubscribe"] == summary["headers"]["List-Unsubscribe"] == expected_unsubscribe
-    assert f"\r\nList-Unsubscribe: {expected_unsubscribe}\r\n".encode() in received.raw
+    # The customer's real unsubscribe token never leaves in a test send: a tester's click must not
+    # unsubscribe her. The link is there, and inert.
+    real_unsubscribe = f"<{EmailSettings().unsubscribe_base_url}?token={row['unsubscribe_token']}>"
+    assert summary["headers"]["List-Unsubscribe"] == real_unsubscribe
+    assert row["unsubscribe_token"] not in received.raw.decode("utf-8", "replace")
+    inert_unsubscribe = f"<{EmailSettings().unsubscribe_base_url}?token=test-send>"
+    assert message["List-Unsubscribe"] == inert_unsubscribe
+    assert f"\r\nList-Unsubscribe: {inert_unsubscribe}\r\n".encode() in received.raw
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["X-Tailor-Person"] == row["person_id"]
     assert (message["X-Tailor-Campaign"], message["X-Tailor-Variant"]) == (row["campaign"], row["variant"])
@@ -248,9 +253,8 @@ def test_tailor_send_test_delivers_the_persons_preview_to_the_test_address(demo_
     name = f"Hi {row['first_name']},"
     assert name in text.get_content() and name in html.get_content()
     assert row["product_1_name"] in text.get_content()
-    assert unwrapped(html.get_content()) == unwrapped(
-        next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
-    )
+    preview = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")  # the same email, apart from the link
+    assert unwrapped(html.get_content()) == unwrapped(preview).replace(row["unsubscribe_token"], "test-send")
     assert summary["preheader"] in html.get_content()
 
 
