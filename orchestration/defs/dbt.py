@@ -34,3 +34,6 @@ def dbt_staging_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 def dbt_warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` of everything after staging: identity, customers, snapshots."""
     yield from dbt.cli(["build"], context=context).stream()
+
+
+defs = dg.Definitions(assets=[dbt_staging_models, dbt_warehouse_models])

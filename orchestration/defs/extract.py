@@ -62,3 +62,6 @@ def raw_tables(context: dg.AssetExecutionContext, config: LoadConfig, warehouse:
             asset_key=["raw", table],
             metadata={"batch_id": report.batch_id, "unrecognized_files": len(report.unrecognized)},
         )
+
+
+defs = dg.Definitions(assets=[raw_tables])

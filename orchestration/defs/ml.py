@@ -25,3 +25,6 @@ def crm_contact_matches(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "run_id": run.run_id,
         }
     )
+
+
+defs = dg.Definitions(assets=[crm_contact_matches])

@@ -37,3 +37,6 @@ def build_resources(settings) -> dict[str, object]:
             dbt_executable=DBT_EXECUTABLE,
         ),
     }
+
+
+defs = dg.Definitions(resources=build_resources(_settings))
