@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export TAILOR_HOME ?= $(CURDIR)/.tailor
 
-.PHONY: install browser demo test bench lint ui docs parse clean
+.PHONY: install browser demo test bench lint ui docs parse validate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ browser:
 demo: parse
 	$(BIN)/tailor demo $(DEMO_ARGS)
 
-test: parse browser
+# Dagster loads the code location the way the UI and the daemon do; a broken definition fails here first.
+validate: parse
+	$(BIN)/dagster definitions validate -m orchestration.definitions
+
+test: validate browser
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: parse browser
