@@ -52,7 +52,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 ui: parse
-	mkdir -p $(TAILOR_HOME)/dagster
+	DAGSTER_HOME=$(TAILOR_HOME)/dagster $(BIN)/python -m orchestration.dagster_home
 	PATH="$(CURDIR)/$(BIN):$$PATH" DAGSTER_HOME=$(TAILOR_HOME)/dagster $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $${PORT:-3000}
 
 docs: parse

@@ -58,6 +58,7 @@ class Settings:
     landing_dir: Path
     truth_dir: Path
     output_dir: Path
+    dagster_home: Path  # DAGSTER_HOME: the Dagster instance (runs, schedules, pools) of this TAILOR_HOME
     is_dagster_dev: bool = False  # set by `dagster dev` (DAGSTER_IS_DEV_CLI): re-parse dbt on code reload
     email: EmailSettings = field(default_factory=EmailSettings)
 
@@ -77,6 +78,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         landing_dir=Path(env.get("TAILOR_LANDING_DIR") or home / "landing").expanduser().resolve(),
         truth_dir=Path(env.get("TAILOR_TRUTH_DIR") or home / "ground_truth").expanduser().resolve(),
         output_dir=Path(env.get("TAILOR_OUTPUT_DIR") or home / "outputs").expanduser().resolve(),
+        dagster_home=Path(env.get("DAGSTER_HOME") or home / "dagster").expanduser().resolve(),
         is_dagster_dev=bool(env.get("DAGSTER_IS_DEV_CLI")),
         email=load_email_settings(env),
     )
