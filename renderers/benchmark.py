@@ -29,7 +29,7 @@ from renderers.environment import TemplateFiles, html_environment, text_environm
 from renderers.model import reference_json
 from renderers.payload_inputs import PayloadRows, fetch_payload_rows
 from renderers.publish import publish_batch
-from renderers.render import Renderer
+from renderers.render import Renderer, single_line, tidy_text
 
 CAMPAIGNS = {  # campaign -> (template, [(variant, subject)])
     "campaign_abandoned_cart": (
@@ -228,18 +228,30 @@ class NaiveRenderer:
         }
         self.subjects: dict = {}
 
-    def payload_line(self, row: dict) -> bytes:
+    def payload(self, row: dict) -> dict:
         html_template, text_template = self.templates[row["template"]]
         context = self.renderer.context(row)
         subject_line = row["subject_line"]
         if subject_line not in self.subjects:
             self.subjects[subject_line] = text_template.environment.from_string(subject_line)
-        context["subject"] = self.subjects[subject_line].render(context)
-        context["preheader"] = "".join(text_template.blocks["preheader"](text_template.new_context(context)))
+        context["subject"] = subject = single_line(self.subjects[subject_line].render(context))
+        preheader_block = text_template.blocks["preheader"]
+        context["preheader"] = preheader = single_line(
+            "".join(preheader_block(text_template.new_context(context)))
+        )
         html = self.inliner.inline(html_template.render(context))
-        text = text_template.render(context)
-        document = {"to": row["email"], "subject": context["subject"], "html": html, "text": text}
-        line = reference_json(document)
+        text = tidy_text(text_template.render(context))
+        url = context["unsubscribe_url"]
+        return {
+            "to": row["email"], "subject": subject, "preheader": preheader, "html": html, "text": text,
+            "campaign": row["campaign"], "variant": row["variant"], "template": row["template"],
+            "template_version": "naive", "person_id": row["person_id"], "segment_reason": row["segment_reason"],
+            "consent_snapshot_id": row["consent_snapshot_id"], "run_id": row["run_id"], "unsubscribe_url": url,
+            "headers": {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        }  # fmt: skip
+
+    def payload_line(self, row: dict) -> bytes:
+        line = reference_json(self.payload(row))
         hashlib.sha256(line).hexdigest()
         return line
 

@@ -16,14 +16,14 @@ into every ``.html`` source once, when it is loaded, so no email pays for CSS in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from renderers.filters import FILTERS, refuse_none
-from renderers.fragments import Block, IncludesAsBlockCalls, analyse_block, render_block
+from renderers.fragments import Block, BlockCallCodeGenerator, IncludesAsBlockCalls, analyse_block
 from renderers.model import PRODUCT_FIELDS, Product
 
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -83,9 +83,21 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
       checks: it is a frozen record of plain values, and only its declared fields are allowed.
     """
 
-    def __init__(self, *, memoize_blocks: bool = True, native_includes: bool = False, **options: object):
+    code_generator_class = BlockCallCodeGenerator
+
+    def __init__(
+        self,
+        *,
+        memoize_blocks: bool = True,
+        native_includes: bool = False,
+        fixed_values: Mapping[str, object] | None = None,
+        **options: object,
+    ):
         super().__init__(**options)
         self.memoize_blocks, self.native_includes = memoize_blocks, native_includes
+        # Values that stay the same for every email this environment renders (company, links): blocks
+        # reading only these (and printed per-recipient values) are rendered when they are compiled.
+        self.fixed_values = dict(fixed_values or {}) if memoize_blocks else {}
         self.blocks_by_name: dict[str, Block] = {}
         self._analysed: dict[str, Block] = {}
         self._compiling: set[str] = set()
@@ -94,11 +106,6 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         # A plain dict, not Jinja's ChainMap: every render copies the globals, and copying a ChainMap
         # (key by key through Python code) cost more than rendering a small block.
         return {**self.globals, **(d or {})}
-
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: ANN001, N805 - the sandbox's signature
-        if __obj is render_block:  # our own function, put there by the compiler: skip the generic checks
-            return render_block(__context, *args)
-        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: object, attribute: str) -> object:
         if type(obj) is Product and attribute in PRODUCT_FIELDS:
@@ -110,7 +117,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
             return super().compile(source, name, filename, raw, defer_init)
         if isinstance(source, str):
             source = self.parse(source, name, filename)
-        source = IncludesAsBlockCalls(self, name).visit(source)
+        source = IncludesAsBlockCalls(self, name).rewrite(source)
         if name is not None:
             self._analysed[name] = analyse_block(name, source, remember=self.memoize_blocks)
         return super().compile(source, name, filename, raw, defer_init)
@@ -130,7 +137,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         return block
 
 
-def _environment(loader: BaseLoader | None, *, autoescape: bool, **modes: bool) -> TemplateEnvironment:
+def _environment(loader: BaseLoader | None, *, autoescape: bool, **modes: object) -> TemplateEnvironment:
     env = TemplateEnvironment(
         loader=loader,
         autoescape=autoescape,
@@ -147,7 +154,9 @@ def _environment(loader: BaseLoader | None, *, autoescape: bool, **modes: bool) 
     return env
 
 
-def html_environment(files: TemplateFiles, *, inline_css: bool = True, **modes: bool) -> TemplateEnvironment:
+def html_environment(
+    files: TemplateFiles, *, inline_css: bool = True, **modes: object
+) -> TemplateEnvironment:
     from renderers.inlining import inline_css_into_template  # css-inline only where HTML is compiled
 
     css = files.stylesheet()
@@ -155,7 +164,7 @@ def html_environment(files: TemplateFiles, *, inline_css: bool = True, **modes: 
     return _environment(_FormatLoader(files, "html", transform), autoescape=True, **modes)
 
 
-def text_environment(files: TemplateFiles | None, **modes: bool) -> TemplateEnvironment:
+def text_environment(files: TemplateFiles | None, **modes: object) -> TemplateEnvironment:
     loader = _FormatLoader(files, "text", None) if files is not None else None
     return _environment(loader, autoescape=False, **modes)
 

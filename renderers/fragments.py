@@ -1,48 +1,54 @@
 """Blocks rendered once per distinct input, not once per recipient.
 
 Most of an email is the same for many recipients: the header, the hero of a variant, the card of a product
-(a catalog has thousands, a batch has a hundred thousand recipients). When a template is compiled, every
-``{% include "blocks/x" %}`` is replaced by a call that renders the block from exactly the values it reads
-(found statically: the names the block uses without defining them) and remembers the result for those
-values. A block that reads a per-recipient field (the unsubscribe URL, the address) is rendered every
-time. Templates run in a sandbox, filters are pure functions: equal inputs give equal output, so this is
-invisible in the emails (the tests compare against an environment without it).
+(a catalog has thousands of products, a batch a hundred thousand recipients). When a template is compiled,
+every ``{% include "blocks/x" %}`` is rewritten, depending on what the block reads (found statically: the
+names it uses without defining them):
+
+* only values fixed for the renderer's lifetime (company name and address, links) and per-recipient values
+  it prints as they are (``{{ unsubscribe_url }}``): the block is rendered right there, at compile time,
+  and the include becomes that text with ``{{ unsubscribe_url }}`` left in place (the footer, the legal
+  block, a fixed offer);
+* anything else: a call that renders the block from exactly those values and remembers the output per
+  distinct input (the greeting per first name, a product card per product), giving up on blocks whose
+  inputs rarely repeat (a person's three products together).
+
+Templates run in a sandbox and filters are pure functions: equal inputs give equal output, so none of this
+shows in the emails (tests compare every campaign against Jinja's own includes).
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from jinja2 import TemplateSyntaxError, meta, nodes, pass_context
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
 from renderers.filters import refuse_none
 
-# Values unique to one recipient. A block reading one is remembered only if it prints the value as it
-# is (`{{ unsubscribe_url }}`): then it is rendered once with a stand-in, which each email replaces.
+# Values unique to one recipient: a block reading one is remembered (or rendered at compile time) only if
+# it prints the value as it is; a stand-in takes its place, and each email puts the value back.
 PER_RECIPIENT_FIELDS = frozenset(
     {"unsubscribe_url", "unsubscribe_token", "email", "person_id", "consent_snapshot_id"}
 )
 NEVER_REMEMBERED = frozenset({"loop"})
 MEMO_LIMIT = 20_000  # distinct inputs remembered per block; the memo starts over when full
-# A block whose inputs rarely repeat (e.g. a person's three products together) is not worth remembering:
-# after TRIAL_LOOKUPS lookups with fewer than MIN_HIT_RATE hits it is rendered every time instead.
+# After TRIAL_LOOKUPS lookups with fewer than MIN_HIT_RATE hits, a block is rendered every time instead.
 TRIAL_LOOKUPS = 2_000
 MIN_HIT_RATE = 0.2
 # Private-use characters and a per-process nonce: data cannot spell a stand-in by accident.
 _NONCE = secrets.token_hex(6)
+_STAND_IN = re.compile(f"\ue000{_NONCE}:(\\d+)\ue001")
 
 
 def _stand_in(position: int) -> str:
     return f"\ue000{_NONCE}:{position}\ue001"
-
-
-def _hashable(value: object) -> object:
-    return tuple(value) if type(value) is list else value
 
 
 class Memo:
@@ -54,7 +60,7 @@ class Memo:
         self.active, self.hits, self.lookups, self.outputs = active, 0, 0, {}
 
     def get(self, key: tuple) -> object:
-        """The remembered output, or None (raises TypeError for an unhashable key)."""
+        """The remembered output, or None (raises TypeError for an unhashable key, e.g. a list)."""
         self.lookups += 1
         output = self.outputs.get(key)
         if output is not None:
@@ -84,23 +90,25 @@ class Block:
         self._stand_ins = tuple(_stand_in(i) for i in self.slots)
 
     def render(self, environment, values: Sequence[object]) -> str:  # noqa: ANN001 - a Jinja environment
-        output = environment.get_template(self.name).render(dict(zip(self.inputs, values, strict=True)))
+        template = environment.get_template(self.name)
+        context = template.new_context(dict(zip(self.inputs, values, strict=True)))
+        output = "".join(template.root_render_func(context))
         return Markup(output) if environment.autoescape else output
 
-    def __call__(self, environment, values: Sequence[object]) -> str:  # noqa: ANN001
+    def __call__(self, environment, values: tuple) -> str:  # noqa: ANN001
         memo = self.memo
         if not memo.active:
             return self.render(environment, values)
         slots = self.slots
-        if slots:
-            key = tuple(_hashable(values[i]) for i in self._key_positions)
-        else:
-            key = tuple(_hashable(v) for v in values)
+        key = tuple(values[i] for i in self._key_positions) if slots else values
         try:
-            skeleton = memo.get(key)
+            skeleton = memo.outputs.get(key)  # Memo.get, inlined for the common case: a hit
         except TypeError:  # an unhashable value: nothing to remember it by
             return self.render(environment, values)
-        if skeleton is None:
+        if skeleton is not None:
+            memo.lookups += 1
+            memo.hits += 1
+        elif (skeleton := memo.get(key)) is None:
             skeleton = self._render_skeleton(environment, values)
             if memo.active:
                 memo.put(key, skeleton)
@@ -119,6 +127,22 @@ class Block:
         for position, stand_in in zip(self.slots, self._stand_ins, strict=True):
             filled[position] = Markup(stand_in) if environment.autoescape else stand_in
         return self.render(environment, filled)
+
+    def foldable(self, fixed: Mapping[str, object]) -> bool:
+        """Whether it can be rendered at compile time: it reads only fixed values and printed slots."""
+        return self.remember and all(name in fixed or i in self.slots for i, name in enumerate(self.inputs))
+
+    def fold(self, environment, fixed: Mapping[str, object]) -> list[nodes.Node]:  # noqa: ANN001
+        """The block rendered now, as template nodes: its text, with ``{{ slot }}`` where slots are."""
+        skeleton = self._render_skeleton(environment, [fixed.get(name) for name in self.inputs])
+        parts: list[nodes.Node] = []
+        for index, piece in enumerate(_STAND_IN.split(str(skeleton))):
+            if index % 2 == 0:
+                if piece:
+                    parts.append(nodes.TemplateData(piece))
+            else:
+                parts.append(nodes.Name(self.inputs[int(piece)], "load"))
+        return parts
 
 
 def analyse_block(name: str, template: nodes.Template, *, remember: bool) -> Block:
@@ -151,11 +175,57 @@ def render_block(context: Context, name: str, *values: object) -> str:
 _RENDER_BLOCK = f"{__name__}.render_block"
 
 
+def _is_block_call(node: nodes.Node) -> bool:
+    return (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.ImportedName)
+        and node.node.importname == _RENDER_BLOCK
+    )
+
+
+class BlockCallCodeGenerator(CodeGenerator):
+    """Compiles the block calls put in by :class:`IncludesAsBlockCalls` to a direct call of the block.
+
+    Jinja would wrap each in the sandbox's call check, ``finalize`` and ``escape``: needless for our own
+    function, whose output is already escaped (HTML) and never None, and about a fifth of the render time.
+    """
+
+    def _output_child_pre(self, node, frame, finalize):  # noqa: ANN001, ANN202 - jinja2's signature
+        if not _is_block_call(node):
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node, frame, finalize):  # noqa: ANN001, ANN202
+        if not _is_block_call(node):
+            super()._output_child_post(node, frame, finalize)
+
+    def visit_Call(self, node, frame, **kwargs):  # noqa: ANN001, ANN003, ANN202, N802
+        if not _is_block_call(node):
+            return super().visit_Call(node, frame, **kwargs)
+        self.write(f"environment.blocks_by_name[{node.args[0].value!r}](environment, (")
+        for argument in node.args[1:]:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+        return None
+
+
+_BINDINGS = (nodes.For, nodes.With, nodes.Assign, nodes.AssignBlock, nodes.Macro, nodes.CallBlock)
+
+
 class IncludesAsBlockCalls(NodeTransformer):
-    """Rewrites ``{% include "name" %}`` into ``{{ render_block("name", <each input of name>) }}``."""
+    """Rewrites ``{% include "name" %}`` into the block's text or a call (see the module doc)."""
 
     def __init__(self, environment, template_name: str | None):  # noqa: ANN001
         self.environment, self.template_name = environment, template_name
+
+    def rewrite(self, template: nodes.Template) -> nodes.Template:
+        fixed = self.environment.fixed_values
+        for binding in template.find_all(_BINDINGS):
+            for name in binding.find_all(nodes.Name):
+                if name.ctx in ("store", "param") and name.name in fixed:
+                    # Blocks are rendered with the fixed value at compile time: a template may not rebind it.
+                    raise TemplateSyntaxError(f"{name.name!r} is a field: bind another name", name.lineno)
+        return self.visit(template)
 
     def visit_Include(self, node: nodes.Include) -> nodes.Output:  # noqa: N802 - NodeTransformer's naming
         if not (isinstance(node.template, nodes.Const) and isinstance(node.template.value, str)):
@@ -171,9 +241,12 @@ class IncludesAsBlockCalls(NodeTransformer):
                 self.template_name,
             )
         block = self.environment.block(node.template.value)
-        arguments = [nodes.Const(block.name)] + [nodes.Name(name, "load") for name in block.inputs]
-        call = nodes.Call(nodes.ImportedName(_RENDER_BLOCK), arguments, [], None, None)
-        output = nodes.Output([call])
+        fixed = self.environment.fixed_values
+        if block.foldable(fixed):
+            output = nodes.Output(block.fold(self.environment, fixed))
+        else:
+            arguments = [nodes.Const(block.name)] + [nodes.Name(name, "load") for name in block.inputs]
+            output = nodes.Output([nodes.Call(nodes.ImportedName(_RENDER_BLOCK), arguments, [], None, None)])
         output.set_lineno(node.lineno)
         output.set_environment(self.environment)
         return output
@@ -195,7 +268,7 @@ class RememberedText:
         if not memo.active:
             return self._render(context)
         try:
-            key = tuple(_hashable(context[name]) for name in self.inputs)
+            key = tuple([context[name] for name in self.inputs])
             output = memo.get(key)
         except (KeyError, TypeError):  # a missing name raises in _render, as it should
             return self._render(context)

@@ -11,6 +11,8 @@ Errors, each with file and line:
   guarantees it (``{% if first_name %}``, ``{% if top_category == "sportswear" %}``, ``x is not none``);
 * an included or extended template that does not exist, or is named by an expression;
 * an unknown filter, an attribute starting with ``_``, a syntax error, a campaign without a preheader;
+* a ``{% with %}``, ``{% for %}`` or ``{% set %}`` that rebinds a field's name (blocks reading fixed fields
+  are rendered when compiled, so a field must mean the same everywhere);
 * a campaign in the manifest whose template is missing, and subject lines that break the same rules.
 """
 
@@ -221,17 +223,19 @@ class _Walk:
         elif isinstance(node, nodes.For):
             self.expr(node.iter, scope, guards, must_have_value=True)
             item = self.item_type(node.iter, scope)
-            inner = {**scope, "loop": Field(False)} | {target.name: item for target in _targets(node.target)}
+            inner = self.bind(node.target, {**scope, "loop": Field(False)}, item)
             self.body(node.body, inner, guards)
             self.body(node.else_, scope, guards)
         elif isinstance(node, nodes.With):
             for value in node.values:
                 self.expr(value, scope, guards, must_have_value=True)
-            inner = {**scope} | {t.name: Field(False) for target in node.targets for t in _targets(target)}
+            inner = dict(scope)
+            for target in node.targets:
+                inner = self.bind(target, inner, Field(False))
             self.body(node.body, inner, guards)
         elif isinstance(node, nodes.Assign):
             self.expr(node.node, scope, guards, must_have_value=True)
-            scope.update({t.name: Field(False) for t in _targets(node.target)})  # visible after the set
+            scope.update(self.bind(node.target, {}, Field(False)))  # visible after the set
         elif isinstance(node, nodes.Include):
             name = self.template_name(node.template, node)
             if name is not None:
@@ -244,6 +248,15 @@ class _Walk:
                     self.statement(child, scope, guards)
                 elif isinstance(child, nodes.Expr):
                     self.expr(child, scope, guards, must_have_value=False)
+
+    def bind(self, target: nodes.Node, scope: dict, field_type: Field) -> dict:
+        """``scope`` plus the names a for/with/set target binds; a field name may not be rebound."""
+        bound = {}
+        for name in _targets(target):
+            if name.name in self.fields:
+                self.error(name, f"{name.name!r} is a payload field: bind another name")
+            bound[name.name] = field_type
+        return {**scope, **bound}
 
     def item_type(self, iterable: nodes.Expr, scope: dict) -> Field:
         if isinstance(iterable, nodes.Name):

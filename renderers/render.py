@@ -72,12 +72,17 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
-def _single_line(value: str) -> str:
+def single_line(value: str) -> str:
     # Subjects go into a mail header: a line break from data must never start a new header.
     return _LINE_BREAKS.sub(" ", value).strip()
 
 
-def products_of(row: Mapping[str, object]) -> list[Product]:
+def tidy_text(text: str) -> str:
+    """The plain-text part without the blank lines that skipped blocks leave behind."""
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+
+
+def products_of(row: Mapping[str, object]) -> tuple[Product, ...]:
     """The row's complete product slots, in rank order (a slot without name, price or URL is skipped)."""
     products = []
     for slot in range(1, PRODUCT_SLOTS + 1):
@@ -91,7 +96,7 @@ def products_of(row: Mapping[str, object]) -> list[Product]:
         products.append(
             Product(row[f"product_{slot}_id"], name, price, url, row[f"product_{slot}_image_url"])
         )
-    return products
+    return tuple(products)  # a tuple: hashable, so blocks can be remembered by it
 
 
 def unsubscribe_url(base_url: str, token: str) -> str:
@@ -111,14 +116,14 @@ class Renderer:
     def __init__(self, email_settings: EmailSettingsLike, templates_dir: Path | None = None):
         self.files = TemplateFiles(templates_dir)
         self.email_settings = email_settings
-        self._html_env = html_environment(self.files)
-        self._text_env = text_environment(self.files)
         self._static = {
             "company_name": email_settings.company_name,
             "company_address": email_settings.company_address,
             "preferences_url": email_settings.preferences_url,
             "shop_url": shop_url_from(email_settings.preferences_url),
         }
+        self._html_env = html_environment(self.files, fixed_values=self._static)
+        self._text_env = text_environment(self.files, fixed_values=self._static)
         self.campaigns = {name: self._compile(name) for name in self.files.campaign_names()}
         self._subjects: dict[str, RememberedText] = {}
 
@@ -144,7 +149,7 @@ class Renderer:
         render_block = text.blocks["preheader"]
 
         def render(context: Mapping[str, object]) -> str:
-            return _single_line(concat(render_block(text.new_context(dict(context)))))
+            return single_line(concat(render_block(text.new_context(dict(context)))))
 
         return RememberedText(render, inputs_of(block.body, self._text_env))
 
@@ -153,7 +158,7 @@ class Renderer:
         if subject is None:  # subject lines come from campaign meta: a handful per batch
             template = self._text_env.from_string(subject_line)
             inputs = inputs_of(self._text_env.parse(subject_line).body, self._text_env)
-            subject = RememberedText(lambda context: _single_line(template.render(context)), inputs)
+            subject = RememberedText(lambda context: single_line(template.render(context)), inputs)
             self._subjects[subject_line] = subject
         return subject
 
@@ -178,8 +183,7 @@ class Renderer:
             context["preheader"] = preheader = campaign.preheader(context)
             # What Template.render does, minus a copy of the context.
             html = concat(campaign.html.root_render_func(campaign.html.new_context(context)))
-            text = concat(campaign.text.root_render_func(campaign.text.new_context(context)))
-            text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+            text = tidy_text(concat(campaign.text.root_render_func(campaign.text.new_context(context))))
         except (TemplateError, ValueError, KeyError) as error:
             raise RenderError(
                 f"{row['template']} ({row['variant']}) for person {row['person_id']}: {error}"

@@ -101,3 +101,13 @@ def test_cli_exit_status_and_list(library, tmp_path):
     )
     assert bad.returncode == 1
     assert "blocks/offer.html:1: unknown field 'voucher'" in bad.stderr
+
+
+def test_rebinding_a_field_name_is_reported(library):
+    (library / "blocks" / "legal.txt").write_text(
+        '{% with company_name="Other Ltd" %}{{ company_name }}{% endwith %}\n'
+    )
+    found = messages(lint_templates(MANIFEST, library))
+    assert any(
+        "blocks/legal.txt:1: 'company_name' is a payload field: bind another name" in m for m in found
+    ), found

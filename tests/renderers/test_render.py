@@ -251,3 +251,11 @@ def _library(tmp_path: Path, *, greeting_html: str) -> Path:
     shutil.copytree(TEMPLATES, copy)
     (copy / "blocks" / "greeting.html").write_text(greeting_html)
     return copy
+
+
+def test_a_template_rebinding_a_fixed_field_is_refused(tmp_path):
+    templates = _library(
+        tmp_path, greeting_html='{% set company_name = "Other" %}<tr><td>{{ company_name }}</td></tr>'
+    )
+    with pytest.raises(RenderError, match="company_name"):
+        Renderer(EMAIL_SETTINGS, templates)
