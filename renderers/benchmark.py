@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
+import resource
 import shutil
 import tempfile
 import time
@@ -144,11 +146,21 @@ COUNTRIES = ["DE", "AT", "CH", "NL", "BE", "FR", "GB", "DK", "US", None]
 class Measurement:
     label: str
     payloads: int
-    seconds: float
+    seconds: float  # wall clock
+    cpu_seconds: float  # this process and its finished children: steadier than wall time on a shared machine
 
     @property
     def per_second(self) -> float:
         return self.payloads / self.seconds
+
+    @property
+    def per_cpu_second(self) -> float:
+        return self.payloads / self.cpu_seconds
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def synthetic_rows(n: int, seed: int = 7, catalog_size: int = 2_000) -> PayloadRows:
@@ -258,20 +270,22 @@ class NaiveRenderer:
 
 def measure_naive(renderer: Renderer, payload_rows: PayloadRows, n: int, out_dir: Path) -> Measurement:
     naive = NaiveRenderer(renderer)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     with open(out_dir / "naive.jsonl", "wb") as out:
         for index in range(n):
             out.write(naive.payload_line(payload_rows.row(index)) + b"\n")
-    return Measurement("naive (per-email Jinja + CSS inlining)", n, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Measurement("naive (per-email Jinja + CSS inlining)", n, seconds, _cpu_seconds() - cpu)
 
 
 def measure_publish(
     renderer: Renderer, payload_rows: PayloadRows, out_dir: Path, workers: int
 ) -> Measurement:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     batch = publish_batch(renderer, payload_rows, out_dir / f"workers{workers}", "bench", workers=workers)
     seconds = time.perf_counter() - started
-    return Measurement(f"tailor render, {workers} process(es)", batch.payloads, seconds)
+    label = f"tailor render, {workers} process{'es' if workers > 1 else ''}"
+    return Measurement(label, batch.payloads, seconds, _cpu_seconds() - cpu)
 
 
 def run(n: int, db_path: Path | None, naive_n: int, workers: list[int], email_settings) -> list[Measurement]:  # noqa: ANN001
@@ -297,11 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = run(args.n, args.db, args.naive_n, args.workers, load_settings().email)
     baseline = results[0].per_second
+    print(f"{'':40s} {'payloads':>8s} {'wall s':>7s} {'per s':>9s} {'vs naive':>8s} {'per CPU s':>10s}")
     for result in results:
         print(
-            f"{result.label:42s} {result.payloads:>8,} payloads {result.seconds:7.1f} s "
-            f"{result.per_second:>9,.0f}/s  x{result.per_second / baseline:.1f}"
+            f"{result.label:40s} {result.payloads:>8,} {result.seconds:7.1f} {result.per_second:>9,.0f} "
+            f"{result.per_second / baseline:>7.1f}x {result.per_cpu_second:>10,.0f}"
         )
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     return 0
 
 

@@ -25,7 +25,9 @@ def test_render_benchmark_output_is_complete_and_the_same_as_the_naive_path(tmp_
     one = measure_publish(Renderer(settings), rows, tmp_path, workers=1)
     two = measure_publish(Renderer(settings), rows, tmp_path, workers=2)
     for result in (naive, one, two):
-        print(f"{result.label:42s} {result.payloads:>7,} payloads {result.per_second:>9,.0f}/s")
+        print(
+            f"{result.label:42s} {result.payloads:>7,} payloads {result.per_second:>9,.0f}/s {result.per_cpu_second:>9,.0f}/CPU s"
+        )
     print(f"speed-up, 2 processes vs naive: x{two.per_second / naive.per_second:.1f}")
 
     batches = {workers: tmp_path / f"workers{workers}" / "bench" for workers in (1, 2)}
