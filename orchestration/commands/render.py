@@ -49,6 +49,12 @@ def run_render(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: no warehouse at {settings.duckdb_path} (run `tailor demo` first)", file=sys.stderr)
         return 2
     rows = fetch_payload_rows(settings.duckdb_path, campaign=args.campaign, variant=args.variant)
+    if not rows.rows:
+        print(
+            "nothing to render: payload_inputs has no planned sends"
+            + (" for this filter" if args.campaign or args.variant else "")
+        )
+        return 0
     run_ids = sorted({row[rows.columns.index("run_id")] for row in rows.rows})
     if len(run_ids) > 1 and not args.batch_id:
         print(
@@ -56,7 +62,7 @@ def run_render(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    batch_id = args.batch_id or (run_ids[0] if run_ids else "empty")
+    batch_id = args.batch_id or run_ids[0]
     output_root = settings.output_dir / "payloads"
     workers = args.workers or _default_workers(len(rows))
     try:
