@@ -22,7 +22,7 @@ from pathlib import Path
 from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from renderers.filters import FILTERS, refuse_none
+from renderers.filters import FILTERS, HTML_FILTERS, refuse_none
 from renderers.fragments import Block, BlockCallCodeGenerator, IncludesAsBlockCalls, analyse_block
 from renderers.model import PRODUCT_FIELDS, Product
 
@@ -150,7 +150,7 @@ def _environment(loader: BaseLoader | None, *, autoescape: bool, **modes: object
         cache_size=-1,
         **modes,
     )
-    env.filters.update(FILTERS)
+    env.filters.update(HTML_FILTERS if autoescape else FILTERS)
     return env
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from markupsafe import Markup
+
 
 class MissingValueError(ValueError):
     """A template printed a value that is None: a nullable field used without a fallback."""
@@ -21,6 +23,11 @@ def money(value: Decimal | float | int) -> str:
     return f"€{value:,.2f}"
 
 
+def money_html(value: Decimal | float | int) -> Markup:
+    """:func:`money` for the HTML part: the euro sign as a reference keeps the HTML ASCII (faster)."""
+    return Markup(f"&#8364;{value:,.2f}")
+
+
 def refuse_none(value: object) -> object:
     """The environments' ``finalize``: Jinja would print None as "None"; in an email it is a missing token."""
     if value is None:
@@ -29,3 +36,4 @@ def refuse_none(value: object) -> object:
 
 
 FILTERS = {"fallback": fallback, "money": money}
+HTML_FILTERS = FILTERS | {"money": money_html}
