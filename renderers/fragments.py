@@ -86,11 +86,14 @@ class Block:
 
     def __post_init__(self) -> None:
         self.memo = Memo(self.remember)
+        self._template = None
         self._key_positions = tuple(i for i in range(len(self.inputs)) if i not in self.slots)
         self._stand_ins = tuple(_stand_in(i) for i in self.slots)
 
     def render(self, environment, values: Sequence[object]) -> str:  # noqa: ANN001 - a Jinja environment
-        template = environment.get_template(self.name)
+        template = self._template
+        if template is None:  # compiled by now; kept here to skip the environment's cache lookup
+            template = self._template = environment.get_template(self.name)
         context = template.new_context(dict(zip(self.inputs, values, strict=True)))
         output = "".join(template.root_render_func(context))
         return Markup(output) if environment.autoescape else output
