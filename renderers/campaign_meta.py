@@ -31,6 +31,7 @@ class Campaign:
     template: str
     is_marketing: bool
     variants: tuple[Variant, ...]
+    cadence: str = "nightly"  # hourly campaigns are planned (and rendered) by the hourly runs too
 
     def variant(self, name: str) -> Variant:
         for variant in self.variants:
@@ -57,7 +58,11 @@ def read_campaigns(manifest_path: Path) -> dict[str, Campaign]:
             Variant(v["name"], float(v["weight"]), v["subject"]) for v in meta.get("variants", [])
         )
         campaigns[node["name"]] = Campaign(
-            node["name"], meta["template"], bool(meta.get("is_marketing", True)), variants
+            node["name"],
+            meta["template"],
+            bool(meta.get("is_marketing", True)),
+            variants,
+            str(meta.get("cadence", "nightly")),
         )
     return dict(sorted(campaigns.items()))
 
