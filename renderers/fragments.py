@@ -104,6 +104,8 @@ class Block:
             return self.render(environment, values)
         slots = self.slots
         key = tuple(values[i] for i in self._key_positions) if slots else values
+        # Equal is not always the same output: "<b>" == Markup("<b>") and 1 == True print differently.
+        key += tuple(map(type, key))
         try:
             skeleton = memo.outputs.get(key)  # Memo.get, inlined for the common case: a hit
         except TypeError:  # an unhashable value: nothing to remember it by
@@ -272,6 +274,7 @@ class RememberedText:
             return self._render(context)
         try:
             key = tuple([context[name] for name in self.inputs])
+            key += tuple(map(type, key))  # see Block.__call__
             output = memo.get(key)
         except (KeyError, TypeError):  # a missing name raises in _render, as it should
             return self._render(context)

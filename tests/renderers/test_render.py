@@ -259,3 +259,17 @@ def test_a_template_rebinding_a_fixed_field_is_refused(tmp_path):
     )
     with pytest.raises(RenderError, match="company_name"):
         Renderer(EMAIL_SETTINGS, templates)
+
+
+def test_remembered_blocks_tell_equal_values_of_different_types_apart(tmp_path):
+    from renderers.environment import TemplateFiles, html_environment
+
+    (tmp_path / "blocks").mkdir()
+    (tmp_path / "blocks" / "b.html").write_text("[{{ x }}]")
+    (tmp_path / "page.html").write_text(
+        '{% with x="<i>" %}{% include "blocks/b" %}{% endwith %}'
+        '{% with x="<i>" | safe %}{% include "blocks/b" %}{% endwith %}'
+        '{% with x=1 %}{% include "blocks/b" %}{% endwith %}{% with x=true %}{% include "blocks/b" %}{% endwith %}'
+    )
+    environment = html_environment(TemplateFiles(tmp_path), inline_css=False)
+    assert environment.get_template("page").render() == "[&lt;i&gt;][<i>][1][True]"
