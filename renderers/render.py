@@ -165,8 +165,8 @@ class Renderer:
     def context(self, row: Mapping[str, object]) -> dict[str, object]:
         """Everything a template may use for this row: its columns and the derived fields."""
         return {
-            **self._static,
             **row,
+            **self._static,  # after the row: blocks reading these were rendered with them at compile time
             "products": products_of(row),
             "unsubscribe_url": unsubscribe_url(
                 self.email_settings.unsubscribe_base_url, row["unsubscribe_token"]
