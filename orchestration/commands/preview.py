@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, Settings
-
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+from orchestration.settings import DBT_MANIFEST, Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,7 +52,7 @@ def _person(args: argparse.Namespace, settings: Settings) -> int:
 
     email, preview = render_person_email(
         settings.duckdb_path,
-        MANIFEST,
+        DBT_MANIFEST,
         Renderer(settings.email),
         args.person,
         campaign=args.campaign,
@@ -78,7 +76,7 @@ def _gallery(args: argparse.Namespace, settings: Settings) -> int:
 
     out_dir = (Path(args.out) if args.out else settings.output_dir / "previews").resolve()
     rows = read_gallery_rows(settings.duckdb_path)
-    cards = write_gallery(rows, read_campaigns(MANIFEST), Renderer(settings.email), out_dir)
+    cards = write_gallery(rows, read_campaigns(DBT_MANIFEST), Renderer(settings.email), out_dir)
     failed = [card for card in cards if card.error is not None]
     print(f"gallery of {len(cards)} previews: {out_dir / 'index.html'}")
     for card in failed:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestration.settings import DBT_PROJECT_DIR, Settings
-
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+from orchestration.settings import DBT_MANIFEST, Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +33,7 @@ def run_send_test(args: argparse.Namespace, settings: Settings) -> int:
     try:
         email, preview = render_person_email(
             settings.duckdb_path,
-            MANIFEST,
+            DBT_MANIFEST,
             Renderer(server),
             args.person,
             campaign=args.campaign,

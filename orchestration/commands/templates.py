@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, Settings
-
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+from orchestration.settings import DBT_MANIFEST, Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Fields and nullability come from the dbt manifest's payload_inputs (run `make parse`).",
     )
     check.add_argument("--list", action="store_true", help="print the fields each campaign template uses")
-    check.add_argument("--manifest", type=Path, default=MANIFEST, help=f"dbt manifest (default: {MANIFEST})")
+    check.add_argument(
+        "--manifest", type=Path, default=DBT_MANIFEST, help=f"dbt manifest (default: {DBT_MANIFEST})"
+    )
     check.add_argument("--templates-dir", type=Path, help="template library (default: renderers/templates)")
     check.set_defaults(func=run_check)
 
