@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -53,6 +55,52 @@ def load_email_settings(env: Mapping[str, str]) -> EmailSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    """When the hourly and nightly jobs run (orchestration/defs/schedules.py, docs/orchestration.md)."""
+
+    # First hourly partition (UTC). Files that landed before it belong to it. Default: the simulator's start.
+    partitions_start: datetime = datetime(2026, 11, 1, tzinfo=UTC)
+    timezone: str = "UTC"  # the schedules' clock (IANA name); partitions stay UTC, like the landing files
+    hourly_minute: int = 10  # the hourly run starts at this minute, for the hour that just ended
+    nightly_time: str = "02:00"  # local time (``timezone``) of the nightly run
+    nightly_days: int = 0  # the nightly run rebuilds this many days back; 0: the whole history
+    sensor_interval_seconds: int = 60  # how often the new-file sensor looks at the landing folder
+    sensor_settle_seconds: int = 120  # a new file must be this old before it starts a run (still copying?)
+
+
+def load_schedule_settings(env: Mapping[str, str]) -> ScheduleSettings:
+    defaults = ScheduleSettings()
+    start_text = env.get("TAILOR_PARTITIONS_START")
+    start = datetime.fromisoformat(start_text) if start_text else defaults.partitions_start
+    start = (start if start.tzinfo else start.replace(tzinfo=UTC)).astimezone(UTC)
+    if (start.minute, start.second, start.microsecond) != (0, 0, 0):
+        raise ValueError(f"TAILOR_PARTITIONS_START must be a whole hour, not {start_text!r}")
+    timezone = env.get("TAILOR_SCHEDULE_TIMEZONE") or defaults.timezone
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"TAILOR_SCHEDULE_TIMEZONE {timezone!r} is not an IANA time zone") from error
+    nightly_time = env.get("TAILOR_NIGHTLY_TIME") or defaults.nightly_time
+    hour, _, minute = nightly_time.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ValueError(f"TAILOR_NIGHTLY_TIME must be HH:MM, not {nightly_time!r}")
+    hourly_minute = int(env.get("TAILOR_HOURLY_MINUTE") or defaults.hourly_minute)
+    if not 0 <= hourly_minute < 60:
+        raise ValueError(f"TAILOR_HOURLY_MINUTE must be 0-59, not {hourly_minute}")
+    return ScheduleSettings(
+        partitions_start=start,
+        timezone=timezone,
+        hourly_minute=hourly_minute,
+        nightly_time=f"{int(hour):02d}:{int(minute):02d}",
+        nightly_days=int(env.get("TAILOR_NIGHTLY_DAYS") or defaults.nightly_days),
+        sensor_interval_seconds=int(
+            env.get("TAILOR_SENSOR_INTERVAL_SECONDS") or defaults.sensor_interval_seconds
+        ),
+        sensor_settle_seconds=int(env.get("TAILOR_SENSOR_SETTLE_SECONDS") or defaults.sensor_settle_seconds),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     duckdb_path: Path
@@ -62,6 +110,7 @@ class Settings:
     dagster_home: Path  # DAGSTER_HOME: the Dagster instance (runs, schedules, pools) of this TAILOR_HOME
     is_dagster_dev: bool = False  # set by `dagster dev` (DAGSTER_IS_DEV_CLI): re-parse dbt on code reload
     email: EmailSettings = field(default_factory=EmailSettings)
+    schedules: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     def export_for_subprocesses(self) -> None:
         """dbt reads the DuckDB path from the environment (profiles.yml ``env_var``)."""
@@ -82,4 +131,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         dagster_home=Path(env.get("DAGSTER_HOME") or home / "dagster").expanduser().resolve(),
         is_dagster_dev=bool(env.get("DAGSTER_IS_DEV_CLI")),
         email=load_email_settings(env),
+        schedules=load_schedule_settings(env),
     )

@@ -99,10 +99,12 @@ def load_landing(
     replace_changed: bool = False,
     verify_checksums: bool = False,
     progress: Callable[[int], None] | None = None,
+    report_unrecognized: bool | None = None,
 ) -> LoadReport:
     """Load every new landing file of ``tables`` (default: all sources) into ``db_path``.
 
-    ``only`` narrows the files (e.g. one landing hour for a partitioned run). ``verify_checksums``
+    ``only`` narrows the files (e.g. ``partitions.files_in_hours`` for a partitioned run). Files no source
+    claims are reported when loading everything, or when ``report_unrecognized`` says so. ``verify_checksums``
     re-hashes files whose size and mtime are unchanged (by default those are trusted, as rsync and make
     do). ``progress`` is called with the number of bytes done after each file or chunk.
     """
@@ -110,7 +112,7 @@ def load_landing(
     now = datetime.now(UTC)
     report = LoadReport(batch_id=new_batch_id(now))
     files = [f for f in discover(landing_dir, tables) if only is None or only(f)]
-    if tables is None and only is None:
+    if report_unrecognized if report_unrecognized is not None else (tables is None and only is None):
         report.unrecognized = unrecognized_files(landing_dir)
 
     con = duckdb.connect(str(db_path))
