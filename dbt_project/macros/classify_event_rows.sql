@@ -1,18 +1,10 @@
 {#
-  Adds `occurrence` and `rejection_reason` to parsed event rows. Reasons, first match wins:
-  missing_event_id, unknown_event_type, unparseable_timestamp, duplicate_event_id (a later copy of an
-  event id: the copy from the earliest file and line is kept).
+  Adds `rejection_reason` to parsed event rows, for what a row shows on its own; first match wins:
+  missing_event_id, unknown_event_type, unparseable_timestamp. Repeated event ids are judged across files
+  by staged_event_winners (the copy from the earliest file and line is the event; later copies are
+  quarantined as duplicate_event_id), because a copy can land in a later hour than the original.
 #}
 {% macro classify_event_rows(relation, known_event_types) %}
-, numbered as (
-
-    select
-        *,
-        row_number() over (partition by event_id order by _source_file, _line_number) as occurrence
-    from {{ relation }}
-
-)
-
 select
     *,
     case
@@ -20,7 +12,6 @@ select
         when event_type is null or event_type not in ('{{ known_event_types | join("', '") }}')
             then 'unknown_event_type'
         when occurred_at is null then 'unparseable_timestamp'
-        when occurrence > 1 then 'duplicate_event_id'
     end as rejection_reason
-from numbered
+from {{ relation }}
 {% endmacro %}

@@ -6,36 +6,84 @@
 --   CRM:     an order is `purchase` when completed, purchase_cancelled / purchase_refunded otherwise.
 -- A purchase is counted once, from the CRM (the order of record, with its final status); the client-side
 -- confirmations of the same order (checkout_complete, same order_id) never count as purchases.
+--
+-- Incremental by event day (event_date, complete days replaced; docs/orchestration.md): a run rebuilds
+-- the days of its landing window, widened by tailor__late_event_lookback_days, and every day with a staged
+-- row loaded after the newest one of its source here, so a late event lands in its own day however late
+-- it is. _built_at tells downstream models which days this run rebuilt.
+{{ config(**partition_replace_config('event_date')) }}
 {%- set string = dbt.type_string() %}
 {%- set null_string = 'cast(null as ' ~ string ~ ')' %}
 {%- set null_amount = 'cast(null as decimal(14, 2))' %}
-with tracker as (
+{%- set event_sources = [
+    ('tracker', ref('stg_web__tracker_events'), 'occurred_at'),
+    ('app', ref('stg_app__events'), 'occurred_at'),
+    ('esp', ref('stg_esp__events'), 'occurred_at'),
+] %}
+with order_quantities as (
+
+    select order_id, cast(sum(quantity) as integer) as quantity, max(_loaded_at) as items_loaded_at
+    from {{ ref('stg_crm__order_items') }}
+    group by order_id
+
+),
+
+orders_as_loaded as (
+
+    -- An order's event depends on its items too: it counts as loaded when the last of them was.
+    select
+        orders.*,
+        order_quantities.quantity,
+        greatest(orders._loaded_at, coalesce(order_quantities.items_loaded_at, orders._loaded_at)) as _event_loaded_at
+    from {{ ref('stg_crm__orders') }} as orders
+    left join order_quantities on order_quantities.order_id = orders.order_id
+
+),
+{%- if is_incremental() %}
+
+rebuilt_days as (
+    {%- for name, relation, time_column in event_sources %}
+
+    select distinct cast({{ time_column }} as date) as event_date
+    from {{ relation }}
+    where {{ in_window_event_days('cast(' ~ time_column ~ ' as date)') }}
+        or _loaded_at > {{ watermark('_loaded_at', "source = '" ~ name ~ "'") }}
+    union
+    {%- endfor %}
+
+    select distinct cast(ordered_at as date) as event_date
+    from orders_as_loaded
+    where {{ in_window_event_days('cast(ordered_at as date)') }}
+        or _event_loaded_at > {{ watermark('_loaded_at', "source = 'crm'") }}
+
+),
+{%- endif %}
+
+tracker as (
 
     select * from {{ ref('stg_web__tracker_events') }}
+    {{- ' where cast(occurred_at as date) in (select event_date from rebuilt_days)' if is_incremental() }}
 
 ),
 
 app as (
 
     select * from {{ ref('stg_app__events') }}
+    {{- ' where cast(occurred_at as date) in (select event_date from rebuilt_days)' if is_incremental() }}
 
 ),
 
 esp as (
 
     select * from {{ ref('stg_esp__events') }}
+    {{- ' where cast(occurred_at as date) in (select event_date from rebuilt_days)' if is_incremental() }}
 
 ),
 
 orders as (
 
-    select * from {{ ref('stg_crm__orders') }}
-
-),
-
-order_items as (
-
-    select * from {{ ref('stg_crm__order_items') }}
+    select * from orders_as_loaded
+    {{- ' where cast(ordered_at as date) in (select event_date from rebuilt_days)' if is_incremental() }}
 
 ),
 
@@ -48,14 +96,6 @@ products as (
 user_agents as (
 
     select user_agent, is_bot from {{ ref('int_user_agents__classified') }}
-
-),
-
-order_quantities as (
-
-    select order_id, cast(sum(quantity) as integer) as quantity
-    from order_items
-    group by order_id
 
 ),
 
@@ -84,7 +124,8 @@ tracker_events as (
         {{ null_string }} as message_id,
         page_url,
         referrer_url,
-        user_agent
+        user_agent,
+        _loaded_at
     from tracker
 
 ),
@@ -118,7 +159,8 @@ app_events as (
         {{ null_string }} as message_id,
         {{ null_string }} as page_url,
         {{ null_string }} as referrer_url,
-        {{ null_string }} as user_agent
+        {{ null_string }} as user_agent,
+        _loaded_at
     from app
 
 ),
@@ -148,7 +190,8 @@ esp_events as (
         message_id,
         clicked_url as page_url,
         {{ null_string }} as referrer_url,
-        user_agent
+        user_agent,
+        _loaded_at
     from esp
 
 ),
@@ -174,7 +217,7 @@ crm_orders as (
         {{ null_string }} as product_id,
         {{ null_string }} as category,
         {{ null_amount }} as price,
-        order_quantities.quantity,
+        orders.quantity,
         orders.order_id,
         orders.order_status,
         orders.total_amount as revenue,
@@ -182,9 +225,9 @@ crm_orders as (
         {{ null_string }} as message_id,
         {{ null_string }} as page_url,
         {{ null_string }} as referrer_url,
-        {{ null_string }} as user_agent
+        {{ null_string }} as user_agent,
+        orders._event_loaded_at as _loaded_at
     from orders
-    left join order_quantities on order_quantities.order_id = orders.order_id
 
 ),
 
@@ -225,7 +268,10 @@ select
     unioned.referrer_url,
     unioned.user_agent,
     -- Only web traffic is classified (see int_user_agents__classified).
-    coalesce(unioned.source = 'tracker' and user_agents.is_bot, false) as is_bot
+    coalesce(unioned.source = 'tracker' and user_agents.is_bot, false) as is_bot,
+    cast(unioned.occurred_at as date) as event_date,
+    unioned._loaded_at,
+    {{ build_timestamp() }} as _built_at
 from unioned
 left join products on products.product_id = unioned.product_id
 left join user_agents on user_agents.user_agent = unioned.user_agent and unioned.source = 'tracker'

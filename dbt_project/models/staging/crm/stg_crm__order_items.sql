@@ -12,5 +12,6 @@ select
     unit_price,
     quantity * unit_price as line_amount,
     _source_file,
-    _line_number
+    _line_number,
+    _loaded_at
 from source

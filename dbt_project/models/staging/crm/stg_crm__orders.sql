@@ -14,5 +14,6 @@ select
     total_amount,
     lower({{ clean_text('channel') }}) as channel,
     _source_file,
-    _line_number
+    _line_number,
+    _loaded_at
 from source

@@ -1,3 +1,4 @@
+{{ config(**partition_replace_config('_landed_hour')) }}
 select
     rejection_reason,
     case rejection_reason
@@ -8,6 +9,11 @@ select
     end as reason,
     original_text,
     _source_file,
-    _line_number
+    _line_number,
+    _landed_hour,
+    _loaded_at
 from {{ ref('base_web__access_logs') }}
 where rejection_reason is not null
+{%- if is_incremental() %}
+    and _landed_hour in ({{ landing_hours_to_rebuild(ref('base_web__access_logs')) }})
+{%- endif %}

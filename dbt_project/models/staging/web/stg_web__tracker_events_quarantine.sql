@@ -1,10 +1,3 @@
-select
-    rejection_reason,
-    event_id,
-    event_type,
-    occurred_at_text,
-    original_text,
-    _source_file,
-    _line_number
-from {{ ref('base_web__tracker_events') }}
-where rejection_reason is not null
+-- Tracker rows that are not events, with the reason (see macro staged_event_rejects).
+{{ config(**partition_replace_config('_landed_hour')) }}
+{{ staged_event_rejects(ref('base_web__tracker_events'), ref('stg_web__tracker_events')) }}

@@ -1,7 +1,9 @@
--- Every raw app row, parsed, with the reason it cannot be used (NULL when it can); see classify_event_rows.
+-- Every raw app row, parsed, with the reason it cannot be used (NULL when it can), partitioned by
+-- landing hour (macro landed_rows): incremental runs parse only the hours they rebuild; see classify_event_rows.
+{{ config(**partition_replace_config('_landed_hour')) }}
 with source as (
 
-    select * from {{ source('app', 'app_events') }}
+    {{ landed_rows('app', 'app_events') }}
 
 ),
 
@@ -24,7 +26,9 @@ parsed as (
         try_cast({{ json_string('record', '$.revenue') }} as decimal(14, 2)) as revenue,
         cast(record as varchar) as original_text,
         _source_file,
-        _line_number
+        _line_number,
+        _landed_hour,
+        _loaded_at
     from source
 
 )

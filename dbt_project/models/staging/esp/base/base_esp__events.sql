@@ -1,7 +1,9 @@
--- Every raw ESP row, parsed, with the reason it cannot be used (NULL when it can); see classify_event_rows.
+-- Every raw ESP row, parsed, with the reason it cannot be used (NULL when it can), partitioned by
+-- landing hour (macro landed_rows): incremental runs parse only the hours they rebuild; see classify_event_rows.
+{{ config(**partition_replace_config('_landed_hour')) }}
 with source as (
 
-    select * from {{ source('esp', 'esp_events') }}
+    {{ landed_rows('esp', 'esp_events') }}
 
 ),
 
@@ -20,7 +22,9 @@ parsed as (
         {{ json_string('record', '$.user_agent') }} as user_agent,
         cast(record as varchar) as original_text,
         _source_file,
-        _line_number
+        _line_number,
+        _landed_hour,
+        _loaded_at
     from source
 
 )

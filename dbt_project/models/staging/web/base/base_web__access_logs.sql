@@ -1,13 +1,15 @@
 -- Every raw access-log line parsed with the combined log format (optionally vhost_combined: `host:port`
 -- first), with the reason it cannot be used (NULL when it can). Patterns avoid backslashes so that the
--- same string literal means the same regex on DuckDB (RE2) and Spark (Java).
+-- same string literal means the same regex on DuckDB (RE2) and Spark (Java). Partitioned by landing hour
+-- (macro landed_rows): incremental runs parse only the hours they rebuild.
 {%- set combined = '^(?:([^ ]+:[0-9]+) )?([^ ]+) [^ ]+ ([^ ]+) [[]([^]]+)[]] "([^"]*)" ([0-9]{3}) ([0-9]+|-) "([^"]*)" "([^"]*)"$' -%}
 {%- set started = '^(?:[^ ]+:[0-9]+ )?[^ ]+ [^ ]+ [^ ]+ [[][^]]+[]] "' -%}
 {%- set request = '^([A-Z]+) ([^ ]+) (HTTP/[0-9.]+)$' %}
 
+{{ config(**partition_replace_config('_landed_hour')) }}
 with source as (
 
-    select * from {{ source('web', 'web_access_logs') }}
+    {{ landed_rows('web', 'web_access_logs') }}
 
 ),
 
@@ -27,7 +29,9 @@ parsed as (
         nullif(nullif(regexp_extract(line, '{{ combined }}', 8), '-'), '') as referrer_url,
         nullif(nullif(regexp_extract(line, '{{ combined }}', 9), '-'), '') as user_agent,
         _source_file,
-        _line_number
+        _line_number,
+        _landed_hour,
+        _loaded_at
     from source
 
 ),

@@ -1,9 +1,10 @@
 -- Every raw tracker row, parsed, with the reason it cannot be used (NULL when it can).
 -- stg_web__tracker_events keeps the usable rows, stg_web__tracker_events_quarantine the rest:
 -- together they account for every raw row.
+{{ config(**partition_replace_config('_landed_hour')) }}
 with source as (
 
-    select * from {{ source('web', 'web_tracker_events') }}
+    {{ landed_rows('web', 'web_tracker_events') }}
 
 ),
 
@@ -31,7 +32,9 @@ parsed as (
         {{ json_string('record', '$.properties.form_id') }} as form_id,
         cast(record as varchar) as original_text,
         _source_file,
-        _line_number
+        _line_number,
+        _landed_hour,
+        _loaded_at
     from source
 
 )
