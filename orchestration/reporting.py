@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,12 @@ def _table(headers: list[str], rows: list[tuple]) -> str:
 
 
 def print_load_report(report: LoadReport, db_path: Path) -> None:
-    print(f"\nload batch {report.batch_id} into {db_path} ({report.seconds:.1f} s)")
+    print_load_summary(report.summary(), db_path)
+
+
+def print_load_summary(summary: Mapping, db_path: Path) -> None:
+    """A load's files and rows per source, from LoadReport.summary() (also a Dagster run's metadata)."""
+    print(f"\nload batch {summary['batch_id']} into {db_path} ({summary['seconds']:.1f} s)")
     rows = [
         (
             source,
@@ -39,16 +45,16 @@ def print_load_report(report: LoadReport, db_path: Path) -> None:
             t["loaded"],
             t["quarantined"],
         )
-        for source, t in sorted(report.totals_by_source().items())
+        for source, t in sorted(summary["totals"].items())
     ]
     print(
         _table(
             ["source table", "new files", "skipped", "problems", "lines in", "loaded", "quarantined"], rows
         )
     )
-    for f in report.problems:
-        print(f"  ! {f.relative_path}: {f.status}; {f.note}")
-    for path in report.unrecognized:
+    for f in summary["problems"]:
+        print(f"  ! {f['relative_path']}: {f['status']}; {f['note']}")
+    for path in summary["unrecognized"]:
         print(f"  ! {path}: no source claims this file (recorded in raw.load_issues)")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -58,23 +58,22 @@ def load_email_settings(env: Mapping[str, str]) -> EmailSettings:
 class ScheduleSettings:
     """When the hourly and nightly jobs run (orchestration/defs/schedules.py, docs/orchestration.md)."""
 
-    # First hourly partition (UTC). Files that landed before it belong to it. Default: the simulator's start.
-    partitions_start: datetime = datetime(2026, 11, 1, tzinfo=UTC)
-    timezone: str = "UTC"  # the schedules' clock (IANA name); partitions stay UTC, like the landing files
+    # First daily partition (a day in ``timezone``); files that landed before it belong to it.
+    # Default: the simulator's start date.
+    partitions_start: date = date(2026, 11, 1)
+    timezone: str = "UTC"  # the schedules' clock and the landing days' time zone (IANA name)
     hourly_minute: int = 10  # the hourly run starts at this minute, for the hour that just ended
     nightly_time: str = "02:00"  # local time (``timezone``) of the nightly run
     nightly_days: int = 0  # the nightly run rebuilds this many days back; 0: the whole history
     sensor_interval_seconds: int = 60  # how often the new-file sensor looks at the landing folder
     sensor_settle_seconds: int = 120  # a new file must be this old before it starts a run (still copying?)
+    sensor_horizon_hours: int = 48  # the sensor watches hours this recent; older ones: nightly or a backfill
 
 
 def load_schedule_settings(env: Mapping[str, str]) -> ScheduleSettings:
     defaults = ScheduleSettings()
     start_text = env.get("TAILOR_PARTITIONS_START")
-    start = datetime.fromisoformat(start_text) if start_text else defaults.partitions_start
-    start = (start if start.tzinfo else start.replace(tzinfo=UTC)).astimezone(UTC)
-    if (start.minute, start.second, start.microsecond) != (0, 0, 0):
-        raise ValueError(f"TAILOR_PARTITIONS_START must be a whole hour, not {start_text!r}")
+    start = date.fromisoformat(start_text) if start_text else defaults.partitions_start
     timezone = env.get("TAILOR_SCHEDULE_TIMEZONE") or defaults.timezone
     try:
         ZoneInfo(timezone)
@@ -97,6 +96,7 @@ def load_schedule_settings(env: Mapping[str, str]) -> ScheduleSettings:
             env.get("TAILOR_SENSOR_INTERVAL_SECONDS") or defaults.sensor_interval_seconds
         ),
         sensor_settle_seconds=int(env.get("TAILOR_SENSOR_SETTLE_SECONDS") or defaults.sensor_settle_seconds),
+        sensor_horizon_hours=int(env.get("TAILOR_SENSOR_HORIZON_HOURS") or defaults.sensor_horizon_hours),
     )
 
 

@@ -51,7 +51,9 @@ def demo_world(tmp_path_factory) -> tuple[Path, str]:
     """A home built by exactly what `make demo` runs (scale 0.01, 30 days, seed 7, fault rate 0.01), once
     per test session: (TAILOR_HOME, printed output). Tests only read it (open DuckDB read-only)."""
     home = tmp_path_factory.mktemp("demo_home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR_")} | {"TAILOR_HOME": str(home)}
+    # The demo's Dagster instance lives in the home too (DAGSTER_HOME unset: TAILOR_HOME/dagster).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAILOR_") and k != "DAGSTER_HOME"}
+    env |= {"TAILOR_HOME": str(home)}
     completed = subprocess.run([TAILOR, "demo"], env=env, capture_output=True, text=True, timeout=900)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return home, completed.stdout

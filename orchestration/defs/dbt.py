@@ -1,39 +1,167 @@
 """The dbt project as Dagster assets; dbt sources map to the raw and ml assets, so lineage is continuous.
 
-Two asset definitions, because a Python step (probabilistic matching) sits between staging and the
-models after it, and one op cannot run on both sides of another asset.
+Two asset definitions, because Dagster runs one partitions definition per op and a Python step
+(probabilistic matching) sits between them:
+
+- ``dbt_ingest``, partitioned by landing day (defs/partitions.py): staging, the crawler reference seed, the
+  unioned events and web sessions. The run's window of landing hours goes to dbt (macro landing_window):
+  staging replaces those hours, the event models the days they cover (docs/orchestration.md).
+- ``dbt_warehouse``, not partitioned: identity, customers, segments, campaigns, snapshots. Its incremental
+  models (fct_customer_events) work out from the data what changed.
+
+dbt tests are asset checks; error-severity tests are *blocking*: nothing downstream of a model whose test
+failed runs (the email assets, later Python steps), and dbt itself skips the models after it. Segments
+(meta ``refresh``) and campaigns (meta ``cadence``) carry the tag ``tailor/cadence``, which the hourly job
+uses to leave nightly ones out (defs/jobs.py).
 """
 
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.partitions import LANDING_DAYS, LANDING_HOUR_TAG, environment, landing_window
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, dbt_project
+from orchestration.settings import DBT_PROJECT_DIR
 
-STAGING = "path:models/staging"
+INGEST = "path:models/staging path:models/intermediate/events crawler_user_agent_patterns"
+CADENCE_TAG = "tailor/cadence"  # hourly | nightly; the email assets use the same tag
+HOURLY = "hourly"
+NIGHTLY = "nightly"
+
+
+class TailorTranslator(DagsterDbtTranslator):
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        """dbt tags, plus the cadence of segments (meta refresh) and campaigns (meta cadence)."""
+        tags = dict(super().get_tags(dbt_resource_props))
+        meta = dbt_resource_props.get("config", {}).get("meta") or dbt_resource_props.get("meta") or {}
+        cadence = meta.get("refresh") or meta.get("cadence")
+        if cadence in (HOURLY, NIGHTLY):
+            tags[CADENCE_TAG] = cadence
+        return tags
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> dg.AssetCheckSpec | None:
+        """Error-severity dbt tests block what depends on the tested model (warn-severity ones do not).
+
+        dagster-dbt 0.29 does this by default; it is stated here so that it cannot silently change.
+        """
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        severity = (manifest["nodes"][unique_id].get("config", {}).get("severity") or "error").lower()
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=spec.description,
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=severity == "error",
+        )
+
+
+TRANSLATOR = TailorTranslator()
+
+
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False
+    """Rebuild incremental models from scratch (after changing their SQL). send_log keeps its history."""
+
+
+def run_cadence(context: dg.AssetExecutionContext) -> str:
+    """``hourly`` for runs of the hourly job (its run tag), else ``nightly``."""
+    return context.run.tags.get(CADENCE_TAG, NIGHTLY)
+
+
+def dbt_build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    config: DbtBuildConfig,
+    extra_args: list[str],
+    env: Mapping[str, str],
+) -> Iterator:
+    """``dbt build`` of the op's selection in a target folder of its own, removed afterwards.
+
+    dbt parses the whole project (~2.5 s) unless the target folder holds a partial-parse state made with
+    the same profile (DuckDB path) and --vars: one is kept per (path, vars) and handed to the next run.
+    """
+    parent = DBT_PROJECT_DIR / "target"
+    target = Path(
+        tempfile.mkdtemp(
+            prefix=f"{context.op_execution_context.op.name}-{context.run.run_id[:8]}-", dir=parent
+        )
+    )
+    args = ["build", *extra_args, *(["--full-refresh"] if config.full_refresh else [])]
+    if run_cadence(context) == HOURLY:
+        args += ["--exclude-resource-type", "unit_test"]  # code tests: the nightly run has them
+    saved_state = _parse_state_path(parent, extra_args)
+    try:
+        for candidate in (saved_state, parent / PARSE_STATE):
+            if candidate.exists():
+                shutil.copy2(candidate, target / PARSE_STATE)
+                break
+        with environment(env):
+            yield from dbt.cli(args, context=context, target_path=target).stream()
+    finally:
+        if (target / PARSE_STATE).exists():
+            saved_state.parent.mkdir(parents=True, exist_ok=True)
+            fresh = saved_state.with_suffix(f".{context.run.run_id[:8]}.tmp")
+            shutil.copy2(target / PARSE_STATE, fresh)
+            os.replace(fresh, saved_state)
+        shutil.rmtree(target, ignore_errors=True)
+
+
+PARSE_STATE = "partial_parse.msgpack"
+
+
+def _parse_state_path(parent: Path, extra_args: list[str]) -> Path:
+    profile_and_vars = json.dumps([os.environ.get("TAILOR_DUCKDB_PATH", ""), extra_args])
+    return parent / "parse_states" / f"{hashlib.sha1(profile_and_vars.encode()).hexdigest()[:16]}.msgpack"
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select=STAGING,
-    name="dbt_staging",
+    select=INGEST,
+    name="dbt_ingest",
     pool=DUCKDB_WRITER_POOL,
+    partitions_def=LANDING_DAYS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=TRANSLATOR,
 )
-def dbt_staging_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of the staging models and their tests (tests become asset checks)."""
-    yield from dbt.cli(["build"], context=context).stream()
+def dbt_ingest_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    """Staging, reference data, unioned events and sessions for the run's landing hours (and tests)."""
+    window = landing_window(context)
+    context.log.info(f"landing hours {window.describe()}")
+    yield from dbt_build(context, dbt, config, [], window.dbt_env())
+
+
+def campaign_run(context: dg.AssetExecutionContext) -> tuple[list[str], dict[str, str]]:
+    """An hourly run plans the hourly campaigns only, as a run of its own (docs/campaigns.md, Running): the
+    cadences as --vars (the same every hour), the run id (the hour) in TAILOR_CAMPAIGN_RUN_ID."""
+    run_id = context.run.tags.get(LANDING_HOUR_TAG)  # e.g. 2026-11-30T14
+    if run_cadence(context) != HOURLY or run_id is None:
+        return [], {}
+    return ["--vars", "{tailor__campaign_cadences: [hourly]}"], {"TAILOR_CAMPAIGN_RUN_ID": run_id}
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=STAGING,
+    exclude=INGEST,
     name="dbt_warehouse",
     pool=DUCKDB_WRITER_POOL,
+    dagster_dbt_translator=TRANSLATOR,
 )
-def dbt_warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of everything after staging: identity, customers, snapshots."""
-    yield from dbt.cli(["build"], context=context).stream()
+def dbt_warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    """Everything after the ingest layer: identity, customers, segments, campaigns, snapshots (and tests)."""
+    yield from dbt_build(context, dbt, config, *campaign_run(context))
 
 
-defs = dg.Definitions(assets=[dbt_staging_models, dbt_warehouse_models])
+defs = dg.Definitions(assets=[dbt_ingest_models, dbt_warehouse_models])

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.defs.resources import DUCKDB_WRITER_POOL, WarehouseResource
-from orchestration.steps.crm_matching import run_crm_matching
+from orchestration.steps.crm_matching import run_crm_matching_if_changed
 
 
 @dg.asset(
@@ -13,9 +13,17 @@ from orchestration.steps.crm_matching import run_crm_matching
     kinds={"python", "duckdb"},
     pool=DUCKDB_WRITER_POOL,
 )
-def crm_contact_matches(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Pairs of CRM contacts that Splink (Fellegi-Sunter, trained by EM) finds to be one person."""
-    run = run_crm_matching(warehouse.duckdb_path)
+def crm_contact_matches(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    """Pairs of CRM contacts that Splink (Fellegi-Sunter, trained by EM) finds to be one person.
+
+    Skipped when the contacts are those the last run matched (hourly runs between daily CRM exports).
+    """
+    run, fingerprint = run_crm_matching_if_changed(warehouse.duckdb_path)
+    if run is None:
+        context.log.info("contacts unchanged since the last matching run: matches kept")
+        return dg.MaterializeResult(metadata={"skipped": True, "contacts_fingerprint": fingerprint})
     return dg.MaterializeResult(
         metadata={
             "contacts": run.contacts,
@@ -23,6 +31,8 @@ def crm_contact_matches(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "match_threshold": run.match_threshold,
             "seconds": run.seconds,
             "run_id": run.run_id,
+            "skipped": False,
+            "contacts_fingerprint": fingerprint,
         }
     )
 

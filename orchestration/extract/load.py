@@ -65,6 +65,18 @@ class LoadReport:
     def problems(self) -> list[FileResult]:
         return [f for f in self.files if f.status in ("changed", "failed") or not f.is_reconciled]
 
+    def summary(self) -> dict:
+        """What a report prints (orchestration.reporting), as JSON-able data (e.g. Dagster metadata)."""
+        return {
+            "batch_id": self.batch_id,
+            "seconds": round(self.seconds, 3),
+            "totals": self.totals_by_source(),
+            "problems": [
+                {"relative_path": f.relative_path, "status": f.status, "note": f.note} for f in self.problems
+            ],
+            "unrecognized": list(self.unrecognized),
+        }
+
     def totals_by_source(self) -> dict[str, dict[str, int]]:
         totals: dict[str, dict[str, int]] = {}
         for f in self.files:

@@ -78,3 +78,35 @@ def hour_signature(files: Iterable[LandingFile]) -> str:
     """A digest that changes when a file of the hour lands, changes size or is rewritten."""
     parts = sorted(f"{f.relative_path}:{f.size}:{f.mtime_ns}" for f in files)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def changed_hours(
+    landing_dir: Path,
+    seen: dict[str, str],
+    now: datetime,
+    *,
+    settle: timedelta,
+    horizon: timedelta,
+) -> tuple[dict[datetime, str], dict[str, str]]:
+    """Hours within ``horizon`` before ``now`` whose files changed since ``seen`` (hour key -> signature).
+
+    Returns the changed hours with their new signature, and what to remember: every hour of the horizon
+    with files, at the signature acted on. An hour whose newest file is younger than ``settle`` (it may
+    still be copying) is neither returned nor remembered as changed, so a later look returns it.
+    """
+    remembered: dict[str, str] = {}
+    changed: dict[datetime, str] = {}
+    for hour, files in hours_with_files(landing_dir).items():
+        if hour < now - horizon:
+            continue
+        key = hour_key(hour)
+        signature = hour_signature(files)
+        newest = datetime.fromtimestamp(max(f.mtime_ns for f in files) / 1e9, tz=UTC)
+        if seen.get(key) == signature:
+            remembered[key] = signature
+        elif now - newest >= settle:
+            changed[hour] = signature
+            remembered[key] = signature
+        elif key in seen:
+            remembered[key] = seen[key]
+    return changed, remembered

@@ -2,10 +2,7 @@
 
 import dagster as dg
 
-from orchestration.defs.dbt import dbt_staging_models, dbt_warehouse_models
-from orchestration.defs.extract import raw_tables
-from orchestration.defs.ml import crm_contact_matches
-from orchestration.defs.resources import build_resources
+from orchestration.dagster_runs import days_with_files, run_job
 from orchestration.extract.sources import SOURCES
 from orchestration.simulator import SimulationConfig, simulate
 from tests.conftest import fetch
@@ -37,11 +34,7 @@ def test_materializing_everything_loads_and_builds(tailor_home, tmp_path):
         )
     )
     instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        [raw_tables, dbt_staging_models, crm_contact_matches, dbt_warehouse_models],
-        resources=build_resources(tailor_home),
-        instance=instance,
-    )
+    result = run_job(tailor_home, instance, "nightly", days=days_with_files(tailor_home))
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {f"raw/{t}" for t in SOURCES} | {

@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
@@ -52,6 +53,29 @@ def test_demo_prints_what_it_produced_and_where(demo):
         "campaigns this run",
     ):
         assert section in stdout, section
+
+
+def test_demo_ran_through_dagster_one_run_over_every_landing_day(demo):
+    """`make demo` is a run of the nightly job on the home's Dagster instance (what `make ui` shows)."""
+    home, _, stdout = demo
+    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
+        runs = instance.get_run_records(dg.RunsFilter(job_name="nightly"))
+        assert [r.dagster_run.status for r in runs] == [dg.DagsterRunStatus.SUCCESS]
+        run_id = runs[0].dagster_run.run_id
+        assert f"Dagster run {run_id} succeeded" in stdout
+        days = {
+            p.relative_to(home / "landing").parts[-2]
+            for p in (home / "landing/web/tracker").rglob("*.ndjson")
+        }
+        for key in (["raw", "web_tracker_events"], ["staging", "stg_web__tracker_events"]):
+            assert instance.get_materialized_partitions(dg.AssetKey(key)) == days, key
+        for key in (
+            ["marts", "dim_customers"],
+            ["marts", "customer_metrics"],
+            ["campaigns", "payload_inputs"],
+        ):
+            event = instance.get_latest_materialization_event(dg.AssetKey(key))
+            assert event is not None and event.run_id == run_id, key
 
 
 def test_every_staging_model_has_rows_and_every_file_reconciles(demo):

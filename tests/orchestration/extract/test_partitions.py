@@ -1,11 +1,18 @@
 """Landing hours: which partition a file belongs to, and loading only the files of given hours."""
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from orchestration.extract.landing import discover
 from orchestration.extract.load import load_landing
-from orchestration.extract.partitions import files_in_hours, hour_signature, hours_with_files, partition_hour
+from orchestration.extract.partitions import (
+    changed_hours,
+    files_in_hours,
+    hour_signature,
+    hours_with_files,
+    partition_hour,
+)
 from tests.conftest import fetch
 
 H = timedelta(hours=1)
@@ -76,3 +83,29 @@ def test_the_signature_of_an_hour_changes_when_a_file_of_it_lands(tmp_path):
     (landing / "app/events/2026-11-03/app_2026-11-03T07.ndjson").write_text("{}\n")
     after = {hour: hour_signature(files) for hour, files in hours_with_files(landing).items()}
     assert [hour for hour in after if after[hour] != before.get(hour)] == [NOV3 + 7 * H]
+
+
+def test_changed_hours_waits_for_files_to_settle_and_reports_each_change_once(tmp_path):
+    landing = landing_folder(tmp_path)
+    now = NOV3 + 8 * H
+    old = (now - timedelta(minutes=30)).timestamp()
+    for path in landing.rglob("*.*"):
+        os.utime(path, (old, old))
+    settle, horizon = timedelta(minutes=2), timedelta(hours=12)
+
+    changed, seen = changed_hours(landing, {}, now, settle=settle, horizon=horizon)
+    assert sorted(changed) == [NOV3 - H, NOV3, NOV3 + 7 * H]  # every hour with files in the horizon
+    assert changed_hours(landing, seen, now, settle=settle, horizon=horizon)[0] == {}  # nothing new
+
+    fresh = landing / "app/events/2026-11-03/app_2026-11-03T07.ndjson"
+    fresh.parent.mkdir(parents=True)
+    fresh.write_text("{}\n")
+    os.utime(fresh, (now.timestamp() - 30, now.timestamp() - 30))  # 30 s old: may still be copying
+    waiting, seen_while_copying = changed_hours(landing, seen, now, settle=settle, horizon=horizon)
+    assert waiting == {} and seen_while_copying == seen
+    later = now + timedelta(minutes=5)
+    settled, _ = changed_hours(landing, seen_while_copying, later, settle=settle, horizon=horizon)
+    assert list(settled) == [NOV3 + 7 * H]
+
+    far_later = now + timedelta(days=2)  # out of the horizon: the nightly run's business
+    assert changed_hours(landing, {}, far_later, settle=settle, horizon=horizon)[0] == {}
