@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.partitions import LANDING_DAYS, LANDING_HOUR_TAG, environment, landing_window
@@ -38,6 +39,11 @@ NIGHTLY = "nightly"
 
 
 class TailorTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """The layer: the model's schema (staging, intermediate, marts, segments, campaigns, snapshots,
+        reference), so the asset graph reads raw -> staging -> ... -> email from left to right."""
+        return dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props.get("schema")
+
     def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
         """dbt tags, plus the cadence of segments (meta refresh) and campaigns (meta cadence)."""
         tags = dict(super().get_tags(dbt_resource_props))
@@ -107,7 +113,8 @@ def dbt_build(
                 shutil.copy2(candidate, target / PARSE_STATE)
                 break
         with environment(env):
-            yield from dbt.cli(args, context=context, target_path=target).stream()
+            invocation = dbt.cli(args, context=context, target_path=target)
+            yield from with_row_counts(invocation.stream(), invocation.manifest, context)
     finally:
         if (target / PARSE_STATE).exists():
             saved_state.parent.mkdir(parents=True, exist_ok=True)
@@ -118,6 +125,49 @@ def dbt_build(
 
 
 PARSE_STATE = "partial_parse.msgpack"
+
+
+def with_row_counts(
+    events: Iterator, manifest: Mapping[str, Any], context: dg.AssetExecutionContext
+) -> Iterator:
+    """dbt's events, each materialized model with its row count (``dagster/row_count``) and each segment
+    with its size (distinct persons), counted read-only once dbt has exited: while it runs, dbt holds
+    DuckDB's write lock. Events are held until then (the step's log shows dbt's progress meanwhile)."""
+    held = list(events)
+    relations = {}
+    for event in held:
+        unique_id = event.metadata.get("unique_id") if isinstance(event, dg.Output) else None
+        node = manifest["nodes"].get(unique_id.value if unique_id is not None else "")
+        if node is not None and node["resource_type"] in ("model", "seed", "snapshot"):
+            relations[node["unique_id"]] = node
+    counts = count_rows(relations.values())
+    for event in held:
+        unique_id = event.metadata.get("unique_id") if isinstance(event, dg.Output) else None
+        measured = counts.get(unique_id.value) if unique_id is not None else None
+        if measured:
+            event = event.with_metadata({**event.metadata, **measured})
+        yield event
+    context.log.info(f"row counts of {len(counts)} relations")
+
+
+def count_rows(nodes) -> dict[str, dict[str, int]]:
+    """unique_id -> {"dagster/row_count": n} (+ "segment_size" for models tagged segment)."""
+    nodes = list(nodes)
+    if not nodes:
+        return {}
+    con = duckdb.connect(os.environ["TAILOR_DUCKDB_PATH"], read_only=True)
+    try:
+        counts = {}
+        for node in nodes:
+            relation = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+            measured = {"dagster/row_count": con.execute(f"select count(*) from {relation}").fetchone()[0]}
+            if "segment" in node.get("tags", []):
+                (size,) = con.execute(f"select count(distinct person_id) from {relation}").fetchone()
+                measured["segment_size"] = size
+            counts[node["unique_id"]] = measured
+        return counts
+    finally:
+        con.close()
 
 
 def _parse_state_path(parent: Path, extra_args: list[str]) -> Path:

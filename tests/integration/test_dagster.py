@@ -20,6 +20,15 @@ def test_code_location_loads_and_links_raw_to_staging():
     assert dg.AssetKey(["raw", "web_tracker_events"]) in base.parent_keys
     observations = graph.get(dg.AssetKey(["intermediate", "int_identity__observations"]))
     assert dg.AssetKey(["ml", "crm_contact_matches"]) in observations.parent_keys
+    # Grouped by layer, the groups the UI lays out left to right.
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups["raw/web_tracker_events"] == "raw"
+    assert groups["staging/stg_web__tracker_events"] == "staging"
+    assert groups["intermediate/int_events__unioned"] == "intermediate"
+    assert groups["marts/dim_customers"] == "marts"
+    assert groups["segments/cart_abandoners"] == "segments"
+    assert groups["campaigns/payload_inputs"] == "campaigns"
+    assert groups["email/outbox"] == "email"
 
 
 def test_materializing_everything_loads_and_builds(tailor_home, tmp_path):
@@ -44,6 +53,18 @@ def test_materializing_everything_loads_and_builds(tailor_home, tmp_path):
     loaded = result.asset_materializations_for_node("raw_tables")
     tracker = next(m for m in loaded if m.asset_key == dg.AssetKey(["raw", "web_tracker_events"]))
     assert tracker.metadata["rows_loaded"].value > 0
+    # Every dbt model reports its row count (counted after dbt exits); segments their size in persons.
+    built = {
+        e.asset_key.to_user_string(): e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    for table in ("marts.dim_customers", "staging.stg_web__tracker_events", "segments.segment_memberships"):
+        (rows,) = fetch(tailor_home.duckdb_path, f"select count(*) from {table}")[0]
+        assert built[table.replace(".", "/")]["dagster/row_count"].value == rows, table
+    (persons,) = fetch(
+        tailor_home.duckdb_path, "select count(distinct person_id) from segments.vip_customers"
+    )[0]
+    assert built["segments/vip_customers"]["segment_size"].value == persons
     checks = result.get_asset_check_evaluations()
     assert checks and all(c.passed for c in checks if c.severity == dg.AssetCheckSeverity.ERROR)
     assert fetch(tailor_home.duckdb_path, "select count(*) from staging.stg_web__tracker_events")[0][0] > 0
