@@ -76,7 +76,9 @@ class DagsterServer:
     def asset_groups(self) -> dict[tuple[str, ...], str]:
         return {tuple(n["assetKey"]["path"]): n["groupName"] for n in self.graphql(ASSET_NODES)["assetNodes"]}
 
-    def launch(self, asset_keys: list[tuple[str, ...]]) -> str:
+    def launch(self, asset_keys: list[tuple[str, ...]], partition: str | None = None) -> str:
+        """Launch a materialization of these assets (of one partition, for partitioned ones)."""
+        tags = [{"key": "dagster/partition", "value": partition}] if partition else []
         params = {
             "selector": {
                 "repositoryLocationName": LOCATION,
@@ -85,6 +87,7 @@ class DagsterServer:
                 "assetSelection": [{"path": list(key)} for key in asset_keys],
             },
             "runConfigData": {},
+            "executionMetadata": {"tags": tags},
         }
         result = self.graphql(LAUNCH, {"params": params})["launchRun"]
         assert result["__typename"] == "LaunchRunSuccess", result

@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 # Nodes near the graph's edge may be culled from the page, so check the middle of the warehouse in the graph
 # and the contract with the renderers on its own asset page.
-KEY_ASSETS = ["dim_customers", "customer_metrics", "planned_sends"]
+KEY_ASSETS = ["dim_customers", "fct_customer_events", "int_events__unioned", "payload_inputs"]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +62,8 @@ def test_the_asset_graph_shows_the_key_assets(server, browser, tmp_path):
     page.get_by_text("dim_customers", exact=True).first.wait_for(timeout=60_000)
     page.screenshot(path=tmp_path / "asset_graph.png")
     visible = page.inner_text("body")
-    same_group = [name for name in KEY_ASSETS if groups[asset_key(groups, name)] == group]
-    assert same_group and all(name in visible for name in same_group), visible[:2000]
+    # The group's assets, and its neighbours upstream (events) and downstream (the renderers' contract).
+    assert all(name in visible for name in KEY_ASSETS), visible[:2000]
     assert (tmp_path / "asset_graph.png").stat().st_size > 10_000
     contract = "/".join(asset_key(groups, "payload_inputs"))
     page.goto(f"{dagster.url}/assets/{contract}", wait_until="networkidle")
@@ -92,13 +92,13 @@ def test_a_materialization_launched_through_graphql_succeeds(server, browser, tm
 
 
 def test_two_concurrent_runs_writing_duckdb_both_succeed_one_after_the_other(server):
-    """Both runs rebuild every staging model (one dbt step each, writing the DuckDB file). The pool
+    """Both runs rebuild the staging models of one landing day (one dbt step each, writing the DuckDB file). The pool
     `duckdb_writer` (limit 1 in this instance's dagster.yaml) makes the second step wait for the first;
     without it they overlap and one fails on DuckDB's file lock."""
     dagster, _ = server
     staging = [key for key in dagster.asset_groups() if key[0] == "staging"]
     assert len(staging) > 10
-    run_ids = [dagster.launch(staging), dagster.launch(staging)]
+    run_ids = [dagster.launch(staging, partition="2026-11-02") for _ in range(2)]
     runs = dagster.wait(run_ids)
     for run_id, run in runs.items():
         messages = dagster.run_messages(run_id)
