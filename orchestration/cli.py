@@ -164,9 +164,30 @@ def _run_full_build(settings: Settings) -> int:
     summary = load_summary(result)
     if summary is not None:
         print_load_summary(summary, settings.duckdb_path)
+    print_email_outputs(result)
     verdict = "succeeded" if result.success else "FAILED (see `make ui`)"
     print(f"\nDagster run {result.run_id} {verdict}")
     return 0 if result.success else 1
+
+
+def print_email_outputs(result) -> None:
+    """The payload batches, the outbox and the preview gallery a run published (from its metadata)."""
+    built = {
+        e.asset_key.to_user_string(): e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    batches = {key: meta for key, meta in built.items() if key.startswith("email/payloads/")}
+    if not batches:
+        print("\nemails: no payload batch published in this run")
+        return
+    print("\nemails (Dagster assets email/*):")
+    for key, meta in sorted(batches.items()):
+        where = meta["batch"].value if "batch" in meta else "(nothing planned)"
+        print(f"  {key.removeprefix('email/payloads/'):<28} {meta['payloads'].value:>6} payloads  {where}")
+    if "email/outbox" in built:
+        print(f"  outbox (what the CRM team picks up): {built['email/outbox']['outbox'].value}")
+    if "email/previews" in built:
+        print(f"  preview gallery: {built['email/previews']['gallery'].value}")
 
 
 def build_parser() -> argparse.ArgumentParser:

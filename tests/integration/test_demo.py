@@ -51,8 +51,15 @@ def test_demo_prints_what_it_produced_and_where(demo):
         "persons:",
         "segments",
         "campaigns this run",
+        "emails (Dagster assets email/*)",
     ):
         assert section in stdout, section
+    outbox = next(line for line in stdout.splitlines() if "outbox (what the CRM team picks up)" in line)
+    assert any(Path(outbox.split(": ", 1)[1]).glob("*.json"))
+    gallery = next(line for line in stdout.splitlines() if "preview gallery:" in line)
+    assert (
+        gallery.split(": ", 1)[1].startswith("file://") and (home / "outputs/previews/index.html").is_file()
+    )
 
 
 def test_demo_ran_through_dagster_one_run_over_every_landing_day(demo):
