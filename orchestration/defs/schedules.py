@@ -49,8 +49,12 @@ def ran_for(instance: dg.DagsterInstance, hour: datetime, signature: str) -> boo
 
 
 def hourly_run_request(hour: datetime, signature: str) -> dg.RunRequest:
-    """A run of the hourly job for one landing hour: partition = its day, the hour in a tag."""
-    return hourly_job.run_request_for_partition(
+    """A run of the hourly job for one landing hour: partition = its day, the hour in a tag.
+
+    A plain ``RunRequest``: ``hourly_job.run_request_for_partition`` fails ("non-partitioned job"), since
+    the job's partitions are inferred from its assets only when the definitions are resolved."""
+    return dg.RunRequest(
+        job_name=hourly_job.name,
         partition_key=day_of(hour),
         run_key=f"{hour_key(hour)}:{signature}",
         tags={LANDING_HOUR_TAG: hour_key(hour), SIGNATURE_TAG: signature},
@@ -94,7 +98,7 @@ def nightly_days(scheduled: datetime, days: int) -> tuple[str, str] | None:
     description="Everything over the landing days up to yesterday (TAILOR_NIGHTLY_DAYS, 0: all), in one run.",
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
-    days = nightly_days(context.scheduled_execution_time, _settings.nightly_days)
+    days = nightly_days(context.scheduled_execution_time, load_settings().schedules.nightly_days)
     if days is None:
         return dg.SkipReason("no landing day has ended since the partitions start")
     first, last = days
