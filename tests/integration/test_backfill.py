@@ -36,6 +36,7 @@ TABLES = [
     "marts.fct_customer_events",
     "marts.dim_customers",
     "marts.customer_metrics",
+    "marts.customer_interest_products",
     "segments.segment_memberships",
 ]
 BUILD_TIME = "_built_at"  # when a row was (re)built: the one column a rebuild may change

@@ -30,7 +30,8 @@ select
     category,
     interest_score_raw / nullif(max(interest_score_raw) over (partition by person_id), 0) as interest_score,
     interest_score_raw,
-    cast(row_number() over (partition by person_id order by interest_score_raw desc, category) as integer)
+    -- rounded like customer_interest_products' rank: float noise must not reorder equal interests
+    cast(row_number() over (partition by person_id order by round(interest_score_raw, 9) desc, category) as integer)
         as interest_rank,
     product_views,
     cart_adds,

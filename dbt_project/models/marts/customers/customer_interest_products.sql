@@ -91,8 +91,10 @@ select
     scored.interest_score_raw / nullif(max(scored.interest_score_raw) over (partition by scored.person_id), 0)
         as interest_score,
     scored.interest_score_raw,
+    -- Ranked on the score rounded to 9 decimals: sums of the same points in another order (a rebuild, a
+    -- backfill) differ in the last bits, and equal interests must fall to the tie-break, not to noise.
     cast(row_number() over (
-        partition by scored.person_id order by scored.interest_score_raw desc, scored.product_id
+        partition by scored.person_id order by round(scored.interest_score_raw, 9) desc, scored.product_id
     ) as integer) as interest_rank,
     scored.product_views,
     scored.cart_adds,
