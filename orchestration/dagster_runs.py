@@ -20,7 +20,8 @@ from orchestration.defs.partitions import (
     first_day_start,
     partition_range_tags,
 )
-from orchestration.extract.partitions import hour_key, hours_with_files
+from orchestration.defs.schedules import SIGNATURE_TAG
+from orchestration.extract.partitions import hour_key, hour_signature, hours_with_files
 from orchestration.settings import Settings
 
 
@@ -76,10 +77,12 @@ def run_job(
     settings.export_for_subprocesses()  # dbt reads the DuckDB path from the environment
     job = definitions_for(settings).resolve_job_def(job_name)
     if hour is not None:
+        # Tagged like the schedule's and the sensor's runs, so they do not run the same files again.
+        signature = hour_signature(hours_with_files(settings.landing_dir).get(hour, []))
         return job.execute_in_process(
             instance=instance,
             partition_key=day_of(hour),
-            tags={LANDING_HOUR_TAG: hour_key(hour)},
+            tags={LANDING_HOUR_TAG: hour_key(hour), SIGNATURE_TAG: signature},
             run_config=run_config,
             raise_on_error=raise_on_error,
         )
