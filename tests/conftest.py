@@ -46,6 +46,17 @@ def fetch(db: Path, sql: str, params=None) -> list[tuple]:
         con.close()
 
 
+def comparable_select(columns: list[tuple[str, str]], volatile: set[str]) -> str:
+    """A select list for comparing a table between two builds, from its (column, DuckDB type) pairs: the
+    columns that record when or in which batch a row was built left out, doubles rounded to 9 decimals
+    (sums of the same numbers in another order differ in the last bits)."""
+    return ", ".join(
+        f'round("{name}", 9) as "{name}"' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
+        for name, kind in columns
+        if name not in volatile
+    )
+
+
 @pytest.fixture(scope="session")
 def demo_world(tmp_path_factory) -> tuple[Path, str]:
     """A home built by exactly what `make demo` runs (scale 0.01, 30 days, seed 7, fault rate 0.01), once

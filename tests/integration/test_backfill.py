@@ -9,7 +9,7 @@ import pytest
 from orchestration.dagster_runs import DayRange, days_with_files, load_summary, run_job
 from orchestration.defs.partitions import LANDING_DAYS
 from orchestration.simulator import SimulationConfig, simulate
-from tests.conftest import fetch
+from tests.conftest import comparable_select, fetch
 
 DAYS = ["2026-11-01", "2026-11-02", "2026-11-03"]
 BACKFILLED = "2026-11-02"
@@ -87,11 +87,7 @@ def contents(db) -> dict[str, tuple[int, str]]:
             [schema, name],
         )
         assert columns, f"{table} does not exist"
-        select = ", ".join(
-            f'round("{column}", 9) as "{column}"' if kind in ("DOUBLE", "FLOAT") else f'"{column}"'
-            for column, kind in columns
-            if column != BUILD_TIME
-        )
+        select = comparable_select(columns, {BUILD_TIME})
         digests[table] = fetch(
             db,
             f"select count(*), coalesce(md5(string_agg(r::varchar, chr(10) order by r::varchar)), '') "

@@ -22,7 +22,7 @@ from orchestration.defs.partitions import day_of
 from orchestration.extract.partitions import hours_with_files
 from orchestration.settings import load_settings
 from orchestration.simulator import SimulationConfig, simulate
-from tests.conftest import fetch
+from tests.conftest import comparable_select, fetch
 
 DAY1, DAY2 = "2026-11-01", "2026-11-02"
 LATE_EVENT_ID = "6c1f3c1e-0000-4000-8000-000000000001"
@@ -124,11 +124,7 @@ def difference(con, schema: str, table: str) -> tuple[int, int, int]:
         "where database_name = 'nightly' and schema_name = ? and table_name = ? order by column_index",
         [schema, table],
     ).fetchall()
-    select = ", ".join(
-        f'round("{name}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
-        for name, kind in columns
-        if name not in VOLATILE_COLUMNS
-    )
+    select = comparable_select(columns, VOLATILE_COLUMNS)
     where = "where refresh = 'hourly'" if (schema, table) == ("segments", "segment_memberships") else ""
 
     def rows(db):
