@@ -140,6 +140,10 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  warehouse:    {settings.duckdb_path}")
     print(f"  landing:      {settings.landing_dir}")
     print(f"  ground truth: {settings.truth_dir}")
+    print(
+        f"  outbox:       {settings.output_dir / 'outbox'} (payload batches: {settings.output_dir / 'payloads'})"
+    )
+    print(f"  previews:     {(settings.output_dir / 'previews' / 'index.html').as_uri()}")
     print(f"  Dagster:      {settings.dagster_home} (`make ui` shows the run)")
     print(f"  dbt docs:     `make docs` ({DBT_PROJECT_DIR / 'target'})")
     return status
