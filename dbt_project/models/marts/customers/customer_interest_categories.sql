@@ -28,9 +28,11 @@ scored as (
 select
     person_id,
     category,
-    interest_score_raw / nullif(max(interest_score_raw) over (partition by person_id), 0) as interest_score,
+    -- rounded like customer_interest_products: float noise must not reorder equal interests, and every
+    -- category tied for the top scores exactly 1
+    round(interest_score_raw, 9) / nullif(max(round(interest_score_raw, 9)) over (partition by person_id), 0)
+        as interest_score,
     interest_score_raw,
-    -- rounded like customer_interest_products' rank: float noise must not reorder equal interests
     cast(row_number() over (partition by person_id order by round(interest_score_raw, 9) desc, category) as integer)
         as interest_rank,
     product_views,

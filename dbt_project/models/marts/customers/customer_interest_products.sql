@@ -88,11 +88,13 @@ select
     scored.person_id,
     scored.product_id,
     products.category,
-    scored.interest_score_raw / nullif(max(scored.interest_score_raw) over (partition by scored.person_id), 0)
+    -- Scored and ranked on the raw score rounded to 9 decimals: sums of the same points in another order (a
+    -- rebuild, a backfill) differ in the last bits; equal interests must fall to the tie-break, not to
+    -- noise, and every product tied for the top must score exactly 1.
+    round(scored.interest_score_raw, 9)
+        / nullif(max(round(scored.interest_score_raw, 9)) over (partition by scored.person_id), 0)
         as interest_score,
     scored.interest_score_raw,
-    -- Ranked on the score rounded to 9 decimals: sums of the same points in another order (a rebuild, a
-    -- backfill) differ in the last bits, and equal interests must fall to the tie-break, not to noise.
     cast(row_number() over (
         partition by scored.person_id order by round(scored.interest_score_raw, 9) desc, scored.product_id
     ) as integer) as interest_rank,
