@@ -11,10 +11,8 @@ so recall over all identifiers has a ceiling below 1 that says nothing about the
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from ml.identity.evaluate import pairwise_scores
+from orchestration.benchmarks import home_of, world_arguments
 
 
 def truth_clusters(truth_dir: Path) -> pd.Series:
@@ -124,15 +123,8 @@ def run(scale: float, days: int, seed: int, home: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", type=float, default=0.1)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--home", help="TAILOR_HOME to use (default: a new temporary folder)")
-    args = parser.parse_args()
-    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="tailor_identity_bench_"))
+    args = world_arguments(__doc__).parse_args()
+    home = home_of(args, "tailor_identity_bench_")
     print(json.dumps(run(args.scale, args.days, args.seed, home), indent=2))
 
 

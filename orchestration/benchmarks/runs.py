@@ -20,14 +20,14 @@ start-up and parsing, dagster-dbt streaming dbt's events, and Dagster starting t
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from orchestration.benchmarks import home_of, world_arguments
 
 DBT_STEPS = ("dbt_ingest", "dbt_warehouse")
 EXECUTION_DURATION = "Execution Duration"
@@ -146,20 +146,20 @@ def run(scale: float, days: int, seed: int, hours: int, home: Path, quiet: bool 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", type=float, default=0.1)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=7)
+    parser = world_arguments(__doc__)
     parser.add_argument(
         "--hours", type=int, default=3, help="hourly runs to time (the first of the last day)"
     )
-    parser.add_argument("--home", help="TAILOR_HOME to use (default: a new temporary folder)")
     parser.add_argument("--verbose", action="store_true", help="Dagster's console log at INFO")
     args = parser.parse_args()
-    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="tailor-runs-"))
-    result = run(args.scale, args.days, args.seed, args.hours, home, quiet=not args.verbose)
+    result = run(
+        args.scale,
+        args.days,
+        args.seed,
+        args.hours,
+        home_of(args, "tailor_runs_bench_"),
+        quiet=not args.verbose,
+    )
     print(json.dumps(result, indent=2))
 
 

@@ -27,10 +27,8 @@ That end-to-end score mixes three things, so ``decompose`` also scores each segm
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +36,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from orchestration.benchmarks import home_of, world_arguments
 from orchestration.benchmarks.identity_graph import truth_clusters
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -305,17 +304,11 @@ def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", type=float, default=0.1)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--home", help="TAILOR_HOME to use (default: a new temporary folder)")
+    parser = world_arguments(__doc__)
     parser.add_argument("--no-build", action="store_true", help="score the warehouse already in --home")
     parser.add_argument("--vars", help="dbt vars (JSON) for the build and the truth, e.g. lookback days")
     args = parser.parse_args()
-    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="tailor_segments_bench_"))
+    home = home_of(args, "tailor_segments_bench_")
     overrides = json.loads(args.vars) if args.vars else None
     print(json.dumps(run(args.scale, args.days, args.seed, home, not args.no_build, overrides), indent=2))
 
