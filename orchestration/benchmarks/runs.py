@@ -63,8 +63,9 @@ def breakdown(instance, run_id: str, wall: float) -> dict:
                 name = f"{check.asset_key.to_user_string()}:{check.check_name}"
                 nodes[name] = float(check.metadata[EXECUTION_DURATION].value)
     dbt_nodes = sum(nodes.values())
-    dbt_steps = sum(seconds for key, seconds in steps.items() if key.startswith(DBT_STEPS))
-    python_steps = sum(seconds for key, seconds in steps.items() if not key.startswith(DBT_STEPS))
+    python = {key: seconds for key, seconds in steps.items() if not key.startswith(DBT_STEPS)}
+    dbt_steps = sum(steps.values()) - sum(python.values())
+    python_steps = sum(python.values())
     overhead = wall - dbt_nodes - python_steps
     return {
         "wall_s": round(wall, 1),
@@ -76,9 +77,7 @@ def breakdown(instance, run_id: str, wall: float) -> dict:
         "overhead_share": round(overhead / wall, 3),
         "dbt_nodes": len(nodes),
         "slowest_dbt_nodes": slowest(nodes),
-        "slowest_python_steps": slowest(
-            {key: seconds for key, seconds in steps.items() if not key.startswith(DBT_STEPS)}
-        ),
+        "slowest_python_steps": slowest(python),
     }
 
 
@@ -107,7 +106,8 @@ def run(scale: float, days: int, seed: int, hours: int, home: Path, quiet: bool 
             )
         )
         result["simulate_s"] = round(time.perf_counter() - began, 1)
-    landing_days = sorted({day_of(hour) for hour in hours_with_files(settings.landing_dir)})
+    landed_hours = sorted(hours_with_files(settings.landing_dir))
+    landing_days = sorted({day_of(hour) for hour in landed_hours})
     first = landing_days[0]
     instance = dagster_instance(settings)
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}} if quiet else None
@@ -132,7 +132,7 @@ def run(scale: float, days: int, seed: int, hours: int, home: Path, quiet: bool 
     result["nightly"] = {"days": f"{first}..{new_day}"} | timed(
         "nightly (whole history)", job_name="nightly", days=DayRange(first, new_day)
     )
-    day_hours = sorted(hour for hour in hours_with_files(settings.landing_dir) if day_of(hour) == hourly_day)
+    day_hours = [hour for hour in landed_hours if day_of(hour) == hourly_day]
     result["hourly"] = [
         {"hour": hour.isoformat()} | timed(f"hourly {hour:%H}", job_name="hourly", hour=hour)
         for hour in day_hours[:hours]

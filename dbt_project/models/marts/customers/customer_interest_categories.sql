@@ -28,12 +28,11 @@ scored as (
 select
     person_id,
     category,
-    -- rounded like customer_interest_products: float noise must not reorder equal interests, and every
-    -- category tied for the top scores exactly 1
-    round(interest_score_raw, 9) / nullif(max(round(interest_score_raw, 9)) over (partition by person_id), 0)
-        as interest_score,
+    -- scored and ranked on interest_compared, like customer_interest_products
+    {{ interest_compared('interest_score_raw') }}
+        / nullif(max({{ interest_compared('interest_score_raw') }}) over (partition by person_id), 0) as interest_score,
     interest_score_raw,
-    cast(row_number() over (partition by person_id order by round(interest_score_raw, 9) desc, category) as integer)
+    cast(row_number() over (partition by person_id order by {{ interest_compared('interest_score_raw') }} desc, category) as integer)
         as interest_rank,
     product_views,
     cart_adds,

@@ -88,15 +88,13 @@ select
     scored.person_id,
     scored.product_id,
     products.category,
-    -- Scored and ranked on the raw score rounded to 9 decimals: sums of the same points in another order (a
-    -- rebuild, a backfill) differ in the last bits; equal interests must fall to the tie-break, not to
-    -- noise, and every product tied for the top must score exactly 1.
-    round(scored.interest_score_raw, 9)
-        / nullif(max(round(scored.interest_score_raw, 9)) over (partition by scored.person_id), 0)
+    -- scored and ranked on interest_compared (macros/interest.sql): float noise is not a difference
+    {{ interest_compared('scored.interest_score_raw') }}
+        / nullif(max({{ interest_compared('scored.interest_score_raw') }}) over (partition by scored.person_id), 0)
         as interest_score,
     scored.interest_score_raw,
     cast(row_number() over (
-        partition by scored.person_id order by round(scored.interest_score_raw, 9) desc, scored.product_id
+        partition by scored.person_id order by {{ interest_compared('scored.interest_score_raw') }} desc, scored.product_id
     ) as integer) as interest_rank,
     scored.product_views,
     scored.cart_adds,
